@@ -1,0 +1,31 @@
+# Two commands do all set-up on a fresh Debian 12 machine: `make test` and `make video`.
+# Both install what they need (apt packages, .venv, the project) and skip what is done.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup apt test test-quick clean
+
+setup: apt $(STAMP)
+
+apt:
+	@tools/ensure_apt.sh
+
+# Re-installs only when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+# Everything, slow tests included.
+test: setup
+	$(BIN)/python -m pytest
+
+# The quick loop: skips tests marked slow.
+test-quick: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

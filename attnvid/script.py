@@ -1,0 +1,460 @@
+"""The script layer: a YAML file in, a validated, typed, immutable `Script` out.
+
+A script names a model (token embeddings, position vectors, W_search, W_offer, optionally
+W_value, a mask and a scale), either inline or through `model: some_file.yaml` (relative to the
+script), and one or more phrases. Everything a user can get wrong is reported at once, each as
+`FILE:LINE: what is wrong, and what would be right`; nothing here computes attention.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping, Optional
+
+from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
+
+from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
+from .yamlnodes import Node, read_nodes
+
+MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
+SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases")
+PHRASE_KEYS = ("text", "predict", "focus", "target", "mask")
+
+MAX_TOKENS = 32          # per phrase; the scenes lay out at most 10 well, tables many more
+MAX_PHRASES = 16
+MAX_VOCABULARY = 2000
+MAX_POSITIONS = 64
+MAX_DIMENSIONS = 16
+MAX_TOKEN_CHARS = 40
+MAX_TEXT_CHARS = 400
+MAX_MAGNITUDE = 1e4      # far past anything a plane can show, far below overflow
+
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_NOT_FINITE = {"nan", ".nan", "inf", ".inf", "+inf", "+.inf", "-inf", "-.inf",
+               "infinity", "+infinity", "-infinity"}
+_KIND_NAMES = {"map": "a mapping", "seq": "a list", "scalar": "text"}
+
+
+@dataclass(frozen=True)
+class Model:
+    """The numbers shared by every phrase of a script. Vectors are tuples; d is their length."""
+
+    embeddings: Mapping[str, tuple[float, ...]]
+    positions: tuple[tuple[float, ...], ...]
+    W_search: tuple[tuple[float, ...], ...]
+    W_offer: tuple[tuple[float, ...], ...]
+    W_value: Optional[tuple[tuple[float, ...], ...]]
+    mask: str
+    scale: str
+
+    @property
+    def dimensions(self) -> int:
+        return len(self.positions[0])
+
+    def vocabulary_key(self, token: str) -> Optional[str]:
+        """The embedding a token uses: exact spelling first, then ignoring case (None if none)."""
+        return _lookup(token, self.embeddings)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase: its text as written, its words, its mask, and what the walkthrough follows."""
+
+    text: str
+    tokens: tuple[str, ...]
+    mask: str
+    predict: Optional[str]
+    focus: Optional[int]
+    target: Optional[int]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Script:
+    """A validated script. `traces()` runs every phrase through attnmath."""
+
+    path: str
+    model: Model
+    phrases: tuple[Phrase, ...]
+
+    def trace(self, phrase: Phrase) -> PhraseTrace:
+        m = self.model
+        keys = [m.vocabulary_key(t) for t in phrase.tokens]
+        return trace_phrase(
+            phrase.tokens, [m.embeddings[k] for k in keys], m.positions[:len(phrase.tokens)],
+            m.W_search, m.W_offer, m.W_value, mask=phrase.mask, scale=m.scale, text=phrase.text,
+            focus=phrase.focus, target=phrase.target, predict=phrase.predict)
+
+    def traces(self) -> tuple[PhraseTrace, ...]:
+        return tuple(self.trace(p) for p in self.phrases)
+
+
+def _lookup(token: str, vocabulary: Mapping[str, object]) -> Optional[str]:
+    if token in vocabulary:
+        return token
+    folded = [k for k in vocabulary if k.casefold() == token.casefold()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def load_script(path) -> Script:
+    """Read and validate a script file. Raises ScriptError listing every problem found."""
+    return _ScriptReader(str(path)).read()
+
+
+class _ScriptReader:
+    def __init__(self, path: str):
+        self.path = path
+        self.problems = Problems()
+        self.dim: Optional[int] = None
+        self.dim_origin = ""
+
+    # -- small readers: each returns None after reporting a problem -------------------------
+
+    def expect(self, node: Node, kind: str, what: str) -> bool:
+        if node.kind == kind:
+            return True
+        self.problems.add(node.where, f"{what} must be {_KIND_NAMES[kind]}, "
+                                      f"but this is {_KIND_NAMES[node.kind]}")
+        return False
+
+    def number(self, node: Node, what: str) -> Optional[float]:
+        if node.kind != "scalar":
+            self.problems.add(node.where, f"{what} must be a number, but this is {_KIND_NAMES[node.kind]}")
+            return None
+        text = node.value.strip()
+        if text.lower() in _NOT_FINITE:
+            self.problems.add(node.where, f"{what} is '{text}'; only finite numbers can be drawn and checked")
+            return None
+        if not _NUMBER.fullmatch(text):
+            hint = " (write it without quotes)" if node.quoted and _NUMBER.fullmatch(text) else ""
+            self.problems.add(node.where, f"{what} must be a number like 0.25, not '{text}'{hint}")
+            return None
+        if node.quoted:
+            self.problems.add(node.where, f"{what} is quoted text '{text}'; write the number without quotes")
+            return None
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            self.problems.add(node.where, f"{what} is {text}; keep numbers within ±{MAX_MAGNITUDE:g}")
+            return None
+        return value
+
+    def vector(self, node: Node, what: str) -> Optional[tuple[float, ...]]:
+        """A list of numbers whose length is the model's dimension (the first vector sets it)."""
+        if not self.expect(node, "seq", what):
+            return None
+        if not node.value:
+            self.problems.add(node.where, f"{what} is an empty list; write it like [0.30, 0.80]")
+            return None
+        numbers = [self.number(item, f"a number of {what}") for item in node.value]
+        if any(x is None for x in numbers):
+            return None
+        if self.dim is None:
+            if len(numbers) > MAX_DIMENSIONS:
+                self.problems.add(node.where, f"{what} has {len(numbers)} numbers; at most {MAX_DIMENSIONS} are allowed")
+                return None
+            self.dim, self.dim_origin = len(numbers), f"{what} on line {node.line}"
+        elif len(numbers) != self.dim:
+            self.problems.add(node.where, f"{what} has {len(numbers)} numbers, but vectors here have "
+                                          f"{self.dim} (as {self.dim_origin})")
+            return None
+        return tuple(numbers)
+
+    def matrix(self, node: Node, what: str, columns: Optional[int]) -> Optional[tuple]:
+        """A list of rows: one row per dimension (d rows), `columns` numbers each (any, if None)."""
+        if not self.expect(node, "seq", what):
+            return None
+        rows = []
+        for r, row_node in enumerate(node.value):
+            if not self.expect(row_node, "seq", f"row {r + 1} of {what}"):
+                return None
+            row = [self.number(x, f"a number of {what}") for x in row_node.value]
+            if any(x is None for x in row):
+                return None
+            rows.append(tuple(row))
+        shape_hint = f"{self.dim} rows" + (f" of {columns} numbers" if columns else "")
+        if self.dim is not None and len(rows) != self.dim:
+            self.problems.add(node.where, f"{what} has {len(rows)} rows; it needs {shape_hint}, "
+                                          f"one row per dimension of the vectors, e.g. [[1, 0], [0, 1]]")
+            return None
+        widths = {len(r) for r in rows}
+        if len(widths) != 1 or 0 in widths:
+            self.problems.add(node.where, f"the rows of {what} differ in length ({sorted(widths)}); "
+                                          "every row needs the same number of columns")
+            return None
+        width = widths.pop()
+        if columns is not None and width != columns:
+            self.problems.add(node.where, f"{what} has {width} columns; it needs {columns} to match W_search")
+            return None
+        if width > MAX_DIMENSIONS:
+            self.problems.add(node.where, f"{what} has {width} columns; at most {MAX_DIMENSIONS} are allowed")
+            return None
+        return tuple(rows)
+
+    def text(self, node: Node, what: str, limit: int = MAX_TEXT_CHARS) -> Optional[str]:
+        if not self.expect(node, "scalar", what):
+            return None
+        if len(node.value) > limit:
+            self.problems.add(node.where, f"{what} is {len(node.value)} characters long; at most {limit}")
+            return None
+        return node.value
+
+    def choice(self, node: Node, what: str, options) -> Optional[str]:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if value not in options:
+            self.problems.add(node.where, f"{what} '{value}' is not one of {', '.join(options)}"
+                                          + did_you_mean(value, options))
+            return None
+        return value
+
+    def known_keys(self, node: Node, allowed, what: str) -> None:
+        for key, key_node in node.keys.items():
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f"; the keys are {', '.join(allowed)}"
+                self.problems.add(key_node.where, f"unknown key '{key}' in {what}{hint}")
+
+    # -- the script ---------------------------------------------------------------------------
+
+    def read(self) -> Script:
+        root = read_nodes(self.path)
+        if root.kind != "map":
+            raise ScriptError([self._problem(root, "the top level must be a mapping of keys such as "
+                                                   f"`model:` and `phrase:`, but this is {_KIND_NAMES[root.kind]}")])
+        self.known_keys(root, SCRIPT_KEYS, "the script")
+        fields = self._merged_model_fields(root)
+        model = self._model(fields, root)
+        phrases = self._phrases(root, model)
+        self.problems.raise_if_any()
+        return Script(self.path, model, tuple(phrases))
+
+    @staticmethod
+    def _problem(node: Node, message: str) -> Problem:
+        return Problem(node.where, message)
+
+    def _merged_model_fields(self, root: Node) -> dict[str, Node]:
+        """Model keys from the included file, overridden by the script's own; embeddings merge."""
+        included: dict[str, Node] = {}
+        if "model" in root.value:
+            included = self._included_model(root.value["model"])
+        fields = dict(included)
+        for key in MODEL_KEYS:
+            if key in root.value:
+                fields[key] = root.value[key]
+        if "embeddings" in included and "embeddings" in root.value:
+            mine, theirs = root.value["embeddings"], included["embeddings"]
+            if mine.kind == theirs.kind == "map":
+                fields["embeddings"] = Node("map", {**theirs.value, **mine.value}, mine.where,
+                                            keys={**theirs.keys, **mine.keys})
+        return fields
+
+    def _included_model(self, node: Node) -> dict[str, Node]:
+        name = self.text(node, "model")
+        if name is None:
+            return {}
+        path = os.path.join(os.path.dirname(self.path), name)
+        if not os.path.isfile(path):
+            folder = os.path.dirname(path) or "."
+            yamls = sorted(f for f in os.listdir(folder) if f.endswith((".yaml", ".yml"))) \
+                if os.path.isdir(folder) else []
+            self.problems.add(node.where, f"model file '{path}' does not exist (the path is relative "
+                                          f"to the script's folder){did_you_mean(name, yamls)}")
+            return {}
+        try:
+            model_root = read_nodes(path)
+        except ScriptError as e:
+            for p in e.problems:
+                self.problems.add(p.where, p.message)
+            return {}
+        if model_root.kind != "map":
+            self.problems.add(model_root.where, "a model file must be a mapping with keys such as "
+                                                "`embeddings:` and `W_search:`")
+            return {}
+        if "model" in model_root.value:
+            self.problems.add(model_root.keys["model"].where,
+                              "a model file cannot include another model; copy what you need into this file")
+        self.known_keys(model_root, ("model",) + MODEL_KEYS, "the model file")
+        return {k: v for k, v in model_root.value.items() if k in MODEL_KEYS}
+
+    def _model(self, fields: dict[str, Node], root: Node) -> Optional[Model]:
+        top = Where(self.path, 1)
+        for key, example in (("embeddings", "`embeddings:` with one vector per word"),
+                             ("positions", "`positions:`, a list with one vector per position"),
+                             ("W_search", "`W_search: [[1, 0], [0, 1]]`"),
+                             ("W_offer", "`W_offer: [[1, 0], [0, 1]]`")):
+            if key not in fields:
+                self.problems.add(top, f"no {key}: add {example} here, or include a model file with `model: model.yaml`")
+        embeddings = self._embeddings(fields["embeddings"]) if "embeddings" in fields else None
+        positions = self._positions(fields["positions"]) if "positions" in fields else None
+        w_search = self.matrix(fields["W_search"], "W_search", None) if "W_search" in fields else None
+        k = len(w_search[0]) if w_search else None
+        w_offer = self.matrix(fields["W_offer"], "W_offer", k) if "W_offer" in fields else None
+        w_value = self.matrix(fields["W_value"], "W_value", None) if "W_value" in fields else None
+        mask = self.choice(fields["mask"], "mask", MASKS) if "mask" in fields else "none"
+        scale = self.choice(fields["scale"], "scale", SCALES) if "scale" in fields else "none"
+        if None in (embeddings, positions, w_search, w_offer, mask, scale) or \
+                ("W_value" in fields and w_value is None):
+            return None
+        return Model(MappingProxyType(embeddings), positions, w_search, w_offer, w_value, mask, scale)
+
+    def _embeddings(self, node: Node) -> Optional[dict]:
+        if not self.expect(node, "map", "embeddings"):
+            return None
+        if not node.value:
+            self.problems.add(node.where, "embeddings is empty; give each word a vector, e.g. `cat: [1.00, 0.50]`")
+            return None
+        if len(node.value) > MAX_VOCABULARY:
+            self.problems.add(node.where, f"{len(node.value)} embeddings; at most {MAX_VOCABULARY}")
+            return None
+        table, ok = {}, True
+        for word, vec_node in node.value.items():
+            where = node.keys[word].where
+            if not word.strip() or len(word.split()) != 1 or word != word.strip():
+                self.problems.add(where, f"'{word}' is not a single word; phrases are split on spaces, "
+                                         "so an embedding's name cannot contain one")
+                ok = False
+                continue
+            if len(word) > MAX_TOKEN_CHARS:
+                self.problems.add(where, f"the word '{word[:20]}...' is longer than {MAX_TOKEN_CHARS} characters")
+                ok = False
+                continue
+            vec = self.vector(vec_node, f"the embedding of '{word}'")
+            ok = ok and vec is not None
+            table[word] = vec
+        return table if ok else None
+
+    def _positions(self, node: Node) -> Optional[tuple]:
+        if not self.expect(node, "seq", "positions"):
+            return None
+        if not node.value:
+            self.problems.add(node.where, "positions is empty; give one vector per position, e.g. - [0.10, 0.00]")
+            return None
+        if len(node.value) > MAX_POSITIONS:
+            self.problems.add(node.where, f"{len(node.value)} positions; at most {MAX_POSITIONS}")
+            return None
+        vectors = [self.vector(v, f"position {i}") for i, v in enumerate(node.value)]
+        return None if None in vectors else tuple(vectors)
+
+    # -- phrases ------------------------------------------------------------------------------
+
+    def _phrases(self, root: Node, model: Optional[Model]) -> list[Phrase]:
+        has_one, has_many = "phrase" in root.value, "phrases" in root.value
+        if has_one and has_many:
+            self.problems.add(root.keys["phrases"].where,
+                              "give either `phrase:` (one) or `phrases:` (a list), not both")
+            return []
+        if not (has_one or has_many):
+            self.problems.add(Where(self.path, 1), "no phrase: add `phrase: The cat sat on the` "
+                                                   "or a `phrases:` list")
+            return []
+        if has_one:
+            nodes = [root.value["phrase"]]
+        else:
+            many = root.value["phrases"]
+            if many.kind == "scalar":
+                self.problems.add(many.where, "phrases must be a list (`- The cat sat`); "
+                                              "for a single phrase write `phrase: ...`")
+                return []
+            if not self.expect(many, "seq", "phrases"):
+                return []
+            if not many.value:
+                self.problems.add(many.where, "phrases is an empty list; add at least one phrase")
+                return []
+            if len(many.value) > MAX_PHRASES:
+                self.problems.add(many.where, f"{len(many.value)} phrases; at most {MAX_PHRASES} per script")
+                return []
+            nodes = many.value
+        default_mask = model.mask if model else "none"
+        phrases = [self._phrase(node, model, default_mask) for node in nodes]
+        return [p for p in phrases if p is not None]
+
+    def _phrase(self, node: Node, model: Optional[Model], default_mask: str) -> Optional[Phrase]:
+        if node.kind == "scalar":
+            fields = {"text": node}
+        elif self.expect(node, "map", "a phrase (text, or a mapping with `text:`)"):
+            self.known_keys(node, PHRASE_KEYS, "a phrase")
+            fields = node.value
+            if "text" not in fields:
+                self.problems.add(node.where, "this phrase has no `text:`; add e.g. `text: The cat sat on the`")
+                return None
+        else:
+            return None
+        text = self.text(fields["text"], "the phrase")
+        mask = self.choice(fields["mask"], "mask", MASKS) if "mask" in fields else default_mask
+        predict = self.text(fields["predict"], "predict", MAX_TOKEN_CHARS) if "predict" in fields else None
+        if text is None or mask is None:
+            return None
+        where = fields["text"].where
+        tokens = tuple(text.split())
+        if not tokens:
+            self.problems.add(where, "the phrase is empty; write its words, e.g. `phrase: The cat sat on the`")
+            return None
+        if len(tokens) > MAX_TOKENS:
+            self.problems.add(where, f"the phrase has {len(tokens)} words; at most {MAX_TOKENS}")
+            return None
+        ok = self._tokens_known(tokens, where, model)
+        focus = self._position(fields["focus"], "focus", tokens) if "focus" in fields else None
+        target = self._position(fields["target"], "target", tokens) if "target" in fields else None
+        if (("focus" in fields and focus is None) or ("target" in fields and target is None)
+                or not ok):
+            return None
+        if mask == "causal" and focus is not None and target is not None and target > focus:
+            self.problems.add(fields["target"].where,
+                              f"target '{tokens[target]}' (position {target}) comes after focus "
+                              f"'{tokens[focus]}' (position {focus}), so the causal mask hides it; "
+                              "use `mask: none` for this phrase or pick an earlier target")
+            return None
+        return Phrase(text, tokens, mask, predict, focus, target, where)
+
+    def _tokens_known(self, tokens, where: Where, model: Optional[Model]) -> bool:
+        if model is None:
+            return True  # the model's own problems are already reported
+        ok = True
+        if len(tokens) > len(model.positions):
+            self.problems.add(where, f"the phrase has {len(tokens)} words but only "
+                                     f"{len(model.positions)} positions are given; add position "
+                                     "vectors or shorten the phrase")
+            ok = False
+        vocabulary = model.embeddings
+        for token in dict.fromkeys(tokens):
+            if _lookup(token, vocabulary) is not None:
+                continue
+            same = [k for k in vocabulary if k.casefold() == token.casefold()]
+            if len(same) > 1:
+                self.problems.add(where, f"'{token}' matches {', '.join(same)} only when case is ignored; "
+                                         "add an embedding spelled exactly as in the phrase")
+            else:
+                self.problems.add(where, f"no embedding for '{token}'{did_you_mean(token, vocabulary)}; "
+                                         f"add `{token}: [x, y]` to embeddings (known: {listing(vocabulary)})")
+            ok = False
+        return ok
+
+    def _position(self, node: Node, what: str, tokens) -> Optional[int]:
+        """A word of the phrase (exact, then ignoring case) or a 0-based position number."""
+        value = self.text(node, what, MAX_TOKEN_CHARS)
+        if value is None:
+            return None
+        value = value.strip()
+        if value.isdigit() and not node.quoted:
+            i = int(value)
+            if i >= len(tokens):
+                self.problems.add(node.where, f"{what} position {i} is past the end of the phrase "
+                                              f"(positions 0 to {len(tokens) - 1})")
+                return None
+            return i
+        found = [i for i, t in enumerate(tokens) if t == value] or \
+                [i for i, t in enumerate(tokens) if t.casefold() == value.casefold()]
+        if not found:
+            self.problems.add(node.where, f"{what} '{value}' is not a word of the phrase "
+                                          f"({' '.join(tokens)}){did_you_mean(value, tokens)}")
+            return None
+        if len(found) > 1:
+            self.problems.add(node.where, f"{what} '{value}' appears {len(found)} times (positions "
+                                          f"{', '.join(map(str, found))}); give the position as a "
+                                          f"number instead, e.g. `{what}: {found[-1]}`")
+            return None
+        return found[0]
