@@ -13,6 +13,9 @@ import numpy as np
 from .attention import attend, positioned, scale_factor, visibility
 
 
+TIE = 1e-9  # far below display precision, far above float rounding noise
+
+
 def _frozen(a) -> np.ndarray:
     a = np.array(a, dtype=float)
     a.setflags(write=False)
@@ -55,12 +58,18 @@ class PhraseTrace:
         return len(self.tokens)
 
     def strongest(self, i: int) -> int:
-        """The position that position i gives the most weight (the earliest one on a tie)."""
-        return int(np.argmax(self.weights[i]))
+        """The position that position i gives the most weight (the earliest one on a tie).
+
+        Weights within TIE of the largest count as tied: 0.7 + 0.1 and 0.8 differ in the last bit
+        of a float, and a viewer must not be told that one of two equal weights "wins".
+        """
+        row = self.weights[i]
+        return int(np.flatnonzero(row >= row.max() - TIE)[0])
 
     def ties_with(self, j: int) -> tuple[int, ...]:
-        """Other positions whose positioned vector equals position j's: attention cannot tell them apart."""
-        same = np.all(self.positioned == self.positioned[j], axis=1)
+        """Other positions whose positioned vector equals position j's (to TIE): attention
+        cannot tell them apart, so they always get the same score and weight."""
+        same = np.all(np.abs(self.positioned - self.positioned[j]) <= TIE, axis=1)
         return tuple(int(k) for k in np.flatnonzero(same) if k != j)
 
 

@@ -100,8 +100,25 @@ def _lookup(token: str, vocabulary: Mapping[str, object]) -> Optional[str]:
     return folded[0] if len(folded) == 1 else None
 
 
+@dataclass(frozen=True)
+class ModelFile:
+    """A file holding only a model (no phrase), made to be included with `model: FILE`."""
+
+    path: str
+    model: Model
+
+
 def load_script(path) -> Script:
     """Read and validate a script file. Raises ScriptError listing every problem found."""
+    loaded = load(path)
+    if isinstance(loaded, ModelFile):
+        raise ScriptError([Problem(Where(str(path), 1), "this is a model file (it has no phrase); "
+                                   "scripts include it with `model: <its name>`, so give a script instead")])
+    return loaded
+
+
+def load(path) -> "Script | ModelFile":
+    """A script, or a model file (a mapping of model keys only, with no phrase and no `model:`)."""
     return _ScriptReader(str(path)).read()
 
 
@@ -111,6 +128,9 @@ class _ScriptReader:
         self.problems = Problems()
         self.dim: Optional[int] = None
         self.dim_origin = ""
+        self.include_failed = False       # then "no W_search" etc. would only be noise
+        self.vocabulary: Optional[dict] = None   # kept apart from the Model so that phrases
+        self.positions: Optional[tuple] = None   # are checked even when a matrix is wrong
 
     # -- small readers: each returns None after reporting a problem -------------------------
 
@@ -220,11 +240,16 @@ class _ScriptReader:
 
     # -- the script ---------------------------------------------------------------------------
 
-    def read(self) -> Script:
+    def read(self) -> "Script | ModelFile":
         root = read_nodes(self.path)
         if root.kind != "map":
             raise ScriptError([self._problem(root, "the top level must be a mapping of keys such as "
                                                    f"`model:` and `phrase:`, but this is {_KIND_NAMES[root.kind]}")])
+        if set(root.value) & set(MODEL_KEYS) and not set(root.value) & {"model", "phrase", "phrases"}:
+            self.known_keys(root, MODEL_KEYS, "the model file")
+            model = self._model(root.value, root)
+            self.problems.raise_if_any()
+            return ModelFile(self.path, model)
         self.known_keys(root, SCRIPT_KEYS, "the script")
         fields = self._merged_model_fields(root)
         model = self._model(fields, root)
@@ -253,6 +278,7 @@ class _ScriptReader:
         return fields
 
     def _included_model(self, node: Node) -> dict[str, Node]:
+        self.include_failed = True
         name = self.text(node, "model")
         if name is None:
             return {}
@@ -278,6 +304,7 @@ class _ScriptReader:
             self.problems.add(model_root.keys["model"].where,
                               "a model file cannot include another model; copy what you need into this file")
         self.known_keys(model_root, ("model",) + MODEL_KEYS, "the model file")
+        self.include_failed = False
         return {k: v for k, v in model_root.value.items() if k in MODEL_KEYS}
 
     def _model(self, fields: dict[str, Node], root: Node) -> Optional[Model]:
@@ -286,10 +313,11 @@ class _ScriptReader:
                              ("positions", "`positions:`, a list with one vector per position"),
                              ("W_search", "`W_search: [[1, 0], [0, 1]]`"),
                              ("W_offer", "`W_offer: [[1, 0], [0, 1]]`")):
-            if key not in fields:
+            if key not in fields and not self.include_failed:
                 self.problems.add(top, f"no {key}: add {example} here, or include a model file with `model: model.yaml`")
         embeddings = self._embeddings(fields["embeddings"]) if "embeddings" in fields else None
         positions = self._positions(fields["positions"]) if "positions" in fields else None
+        self.vocabulary, self.positions = embeddings, positions
         w_search = self.matrix(fields["W_search"], "W_search", None) if "W_search" in fields else None
         k = len(w_search[0]) if w_search else None
         w_offer = self.matrix(fields["W_offer"], "W_offer", k) if "W_offer" in fields else None
@@ -396,7 +424,7 @@ class _ScriptReader:
         if len(tokens) > MAX_TOKENS:
             self.problems.add(where, f"the phrase has {len(tokens)} words; at most {MAX_TOKENS}")
             return None
-        ok = self._tokens_known(tokens, where, model)
+        ok = self._tokens_known(tokens, where)
         focus = self._position(fields["focus"], "focus", tokens) if "focus" in fields else None
         target = self._position(fields["target"], "target", tokens) if "target" in fields else None
         if (("focus" in fields and focus is None) or ("target" in fields and target is None)
@@ -410,16 +438,17 @@ class _ScriptReader:
             return None
         return Phrase(text, tokens, mask, predict, focus, target, where)
 
-    def _tokens_known(self, tokens, where: Where, model: Optional[Model]) -> bool:
-        if model is None:
-            return True  # the model's own problems are already reported
+    def _tokens_known(self, tokens, where: Where) -> bool:
+        """Every word has an embedding and a position (unchecked where those are broken)."""
         ok = True
-        if len(tokens) > len(model.positions):
+        if self.positions is not None and len(tokens) > len(self.positions):
             self.problems.add(where, f"the phrase has {len(tokens)} words but only "
-                                     f"{len(model.positions)} positions are given; add position "
+                                     f"{len(self.positions)} positions are given; add position "
                                      "vectors or shorten the phrase")
             ok = False
-        vocabulary = model.embeddings
+        vocabulary = self.vocabulary or {}
+        if self.vocabulary is None:
+            return ok  # the embeddings' own problems are already reported
         for token in dict.fromkeys(tokens):
             if _lookup(token, vocabulary) is not None:
                 continue

@@ -1,0 +1,34 @@
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+
+# An inline model small enough to read in a test; the article's numbers for four words.
+INLINE_MODEL = """\
+embeddings:
+  the: [0.30, 0.80]
+  cat: [1.00, 0.50]
+  sat: [0.70, 0.90]
+  on: [0.20, 0.30]
+positions:
+  - [0.10, 0.00]
+  - [0.00, 0.10]
+  - [0.10, 0.10]
+  - [0.00, 0.20]
+  - [0.20, 0.00]
+W_search: [[3, 0], [0, 1]]
+W_offer: [[0, 1], [2, 0]]
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write('name.yaml', text) -> path of a dedented file in a temporary folder."""
+    def _write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+    return _write
