@@ -14,6 +14,7 @@ from typing import Sequence
 
 from attnmath import PhraseTrace, format_number, format_vector, round_weights
 
+from .narration import focus_facts
 from .script import Script
 
 HIDDEN = "—"
@@ -39,24 +40,18 @@ def _labels(tokens: Sequence[str]) -> list[str]:
 
 
 def describe_focus(trace: PhraseTrace) -> str:
-    """Where the focus token's weight goes, in words computed from the trace."""
+    """Where the focus word's weight goes, in words computed from the trace."""
     if trace.focus is None:
         return ""
-    f = trace.focus
-    best = trace.strongest(f)
-    shown = round_weights(trace.weights[f])
+    facts = focus_facts(trace)
     name = lambda i: f"'{trace.tokens[i]}'" + (f" (position {i})" if trace.tokens.count(trace.tokens[i]) > 1 else "")
-    text = f"{name(f)} gives its largest weight to {name(best)} ({shown[best]:.2f})"
-    if trace.target is not None:
-        t = trace.target
-        if t == best:
-            text += ", the target"
-        else:
-            text += f"; the target {name(t)} gets {shown[t]:.2f}"
-        tied = [j for j in trace.ties_with(t) if trace.visible[f, j]]
-        if tied:
-            text += (f". {', '.join(name(j) for j in tied)} has the same positioned vector as "
-                     f"{name(t)} ({format_vector(trace.positioned[t])}), so they get equal weight")
+    text = f"{name(facts.focus)} gives its largest weight to {name(facts.winner)} ({facts.winner_weight})"
+    if facts.target is not None:
+        t = facts.target
+        text += ", the target" if t == facts.winner else f"; the target {name(t)} gets {facts.target_weight}"
+        if facts.tied_with_target:
+            text += (f". {', '.join(name(j) for j in facts.tied_with_target)} has the same positioned "
+                     f"vector as {name(t)} ({format_vector(trace.positioned[t])}), so they get equal weight")
     return text
 
 

@@ -10,18 +10,22 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Optional
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 
+from .narration import BEATS, PLACEHOLDERS, unknown_placeholders
 from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
 from .yamlnodes import Node, read_nodes
 
 MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
-SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases")
+PRESENTATION_KEYS = ("title", "narration", "pace", "captions")
+SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
+CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
+PACE_RANGE = (0.25, 4.0)
 PHRASE_KEYS = ("text", "predict", "focus", "target", "mask")
 
 MAX_TOKENS = 32          # per phrase; the scenes lay out at most 10 well, tables many more
@@ -80,6 +84,10 @@ class Script:
     path: str
     model: Model
     phrases: tuple[Phrase, ...]
+    title: Optional[str] = None              # shown instead of the phrase in the title beat
+    narration: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # beat -> caption
+    pace: float = 1.0                        # multiplies every run time and pause
+    captions: str = "screen"
 
     def trace(self, phrase: Phrase) -> PhraseTrace:
         m = self.model
@@ -254,8 +262,40 @@ class _ScriptReader:
         fields = self._merged_model_fields(root)
         model = self._model(fields, root)
         phrases = self._phrases(root, model)
+        presentation = self._presentation(root)
         self.problems.raise_if_any()
-        return Script(self.path, model, tuple(phrases))
+        return Script(self.path, model, tuple(phrases), **presentation)
+
+    def _presentation(self, root: Node) -> dict:
+        """Title, narration overrides, pace and captions: how the video tells it."""
+        out: dict = {}
+        if "title" in root.value:
+            out["title"] = self.text(root.value["title"], "title", 80)
+        if "pace" in root.value:
+            pace = self.number(root.value["pace"], "pace")
+            if pace is not None and not PACE_RANGE[0] <= pace <= PACE_RANGE[1]:
+                self.problems.add(root.value["pace"].where, f"pace {pace:g} is outside {PACE_RANGE[0]} to "
+                                  f"{PACE_RANGE[1]} (1 is the default; 2 is twice as slow)")
+                pace = None
+            out["pace"] = pace
+        if "captions" in root.value:
+            out["captions"] = self.choice(root.value["captions"], "captions", CAPTIONS)
+        if "narration" in root.value:
+            node = root.value["narration"]
+            lines = {}
+            if self.expect(node, "map", "narration"):
+                self.known_keys(node, BEATS, "narration (its keys are the beats)")
+                for beat, text_node in node.value.items():
+                    text = self.text(text_node, f"the narration for {beat}")
+                    if text is None or beat not in BEATS:
+                        continue
+                    for name in unknown_placeholders(text):
+                        self.problems.add(text_node.where, f"unknown placeholder {{{name}}}"
+                                          f"{did_you_mean(name, PLACEHOLDERS)}; the placeholders are "
+                                          + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
+                    lines[beat] = text
+            out["narration"] = MappingProxyType(lines)
+        return {k: v for k, v in out.items() if v is not None}
 
     @staticmethod
     def _problem(node: Node, message: str) -> Problem:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that manim needs (pycairo and manimpango build from source on
-# Linux; ffmpeg encodes; TeX typesets our own formulas). Quick and silent when all are present.
+# Linux; ffmpeg encodes; TeX typesets our own formulas; fonts draw any token). Quick and silent when all are present.
 set -euo pipefail
 packages=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
-          texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm)
+          texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+          fonts-dejavu-core fonts-wqy-zenhei)   # fonts: Latin text and CJK tokens such as 猫
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
