@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup apt test test-quick clean
+.PHONY: setup apt test test-quick video references clean
 
 setup: apt $(STAMP)
 
@@ -26,6 +26,15 @@ test: setup
 # The quick loop: skips tests marked slow.
 test-quick: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+# The phrase walkthroughs at preview quality into media/ (one per single-phrase script).
+video: setup
+	$(BIN)/manim -ql -a --disable_caching --media_dir media scenes/phrase.py
+	@ls -1 media/videos/phrase/480p15/*.mp4
+
+# Re-make the key frames the render test compares against (after a deliberate change of look).
+references: setup
+	$(BIN)/python tools/update_references.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

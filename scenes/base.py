@@ -1,0 +1,62 @@
+"""NarratedScene: the scene machinery every video shares.
+
+A beat is a named step: it opens a section (so `--save_sections` gives one clip per beat),
+shows its caption on screen (unless the script asks for subtitles only), runs, waits until the
+caption could be read, and writes the caption into the .srt for exactly the beat's span.
+The scene also keeps a record of every number it put on screen and where its labels sat at
+the end of each beat, so tests can check both without looking at pixels.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from manim import FadeIn, FadeOut, Scene
+
+from . import style
+from .layout import CAPTION, Box
+from .pieces import Caption, NumberText, box_of
+
+WORDS_PER_SECOND = 3.0   # a comfortable reading speed for captions
+
+
+class NarratedScene(Scene):
+    pace: float = 1.0
+    captions_on_screen: bool = True
+
+    def setup(self):
+        self.camera.background_color = style.BACKGROUND
+        self.numbers_shown: list[str] = []
+        self.rest_boxes: dict[str, list[tuple[str, Box]]] = {}
+        self.beats_played: list[tuple[str, float, float]] = []
+        self._caption = None
+
+    # every NumberText that reaches the screen is recorded
+    def add(self, *mobjects):
+        for m in mobjects:
+            for sub in m.get_family():
+                if isinstance(sub, NumberText):
+                    self.numbers_shown.append(sub.shown)
+        return super().add(*mobjects)
+
+    def t(self, seconds: float) -> float:
+        """A run time scaled by the script's pace."""
+        return seconds * self.pace
+
+    def beat(self, name: str, caption: str, body: Callable[[], None], labels: Callable[[], list] = list):
+        self.next_section(name)
+        start = self.time
+        if self.captions_on_screen:
+            new = Caption(caption, CAPTION)
+            anims = [FadeIn(new)] + ([FadeOut(self._caption)] if self._caption is not None else [])
+            self.play(*anims, run_time=self.t(0.5))
+            self._caption = new
+        body()
+        reading = self.t(max(2.5, len(caption.split()) / WORDS_PER_SECOND))
+        if self.time - start < reading:
+            self.wait(reading - (self.time - start))
+        self.wait(self.t(0.5))
+        duration = self.time - start
+        self.add_subcaption(caption, duration=duration, offset=-duration)
+        self.beats_played.append((name, start, self.time))
+        self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
+        self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]

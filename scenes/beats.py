@@ -1,0 +1,453 @@
+"""The beats of a phrase walkthrough, one function each, in the order they play.
+
+Every beat takes a Walk (the scene, the trace and what is on screen so far) and leaves the
+screen in a state the next beat expects. Numbers come from the trace through attnmath's
+display functions; no beat computes attention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, Indicate, Line,
+                   MathTex, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup,
+                   AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
+
+from attnmath import PhraseTrace, format_number, format_vector, format_weights
+from attnvid import narration
+
+from . import style
+from .layout import CHIPS, PANEL, PLANE, Box, fit_view, place_labels, segment_boxes
+from .pieces import (ChipRow, LivePlane, MatrixMob, NumberText, PlaneVector, ScoreGrid, WeightBars,
+                     box_of, fit, text, tick_labels, word)
+
+
+@dataclass
+class Walk:
+    """What the beats share: the scene, the trace, and the mobjects on screen."""
+
+    scene: object
+    trace: PhraseTrace
+    title: Optional[str] = None
+    colours: list = field(default_factory=list)
+    chips: Optional[ChipRow] = None
+    plane: Optional[LivePlane] = None
+    ticks: Optional[VGroup] = None
+    panel: VGroup = field(default_factory=VGroup)
+    positioned: list = field(default_factory=list)   # PlaneVector per position
+    search: list = field(default_factory=list)
+    offer: list = field(default_factory=list)
+    grid: Optional[ScoreGrid] = None
+    bars: Optional[WeightBars] = None
+    output: Optional[PlaneVector] = None
+    title_card: Optional[tuple] = None
+
+    def __post_init__(self):
+        self.colours = [style.token_colour(i) for i in range(self.trace.n)]
+        self.facts = narration.focus_facts(self.trace)
+
+    @property
+    def focus(self) -> int:
+        return self.facts.focus
+
+    def t(self, s):
+        return self.scene.t(s)
+
+    def play(self, *anims, run_time=1.0, **kw):
+        self.scene.play(*anims, run_time=self.t(run_time), **kw)
+
+    def labels(self) -> list:
+        """(name, mobject) of every vector label on screen, for layout tests."""
+        on_screen = {id(sub) for m in self.scene.mobjects for sub in m.get_family()}
+        vectors = self.plane.vectors if self.plane else []
+        return [(v.label.original_text, v.label) for v in vectors
+                if v.label is not None and id(v.label) in on_screen and id(v) in on_screen]
+
+    def plane_vectors_on_screen(self) -> list:
+        on_screen = {id(m) for m in self.scene.mobjects}
+        return [v for v in (self.plane.vectors if self.plane else []) if id(v) in on_screen]
+
+    def panel_pieces(self) -> list:
+        return [("panel", self.panel)] if len(self.panel) else []
+
+
+def label_vectors(w: Walk, vectors, names, colours, size=22):
+    """Give each vector a text label near its tip, placed so that no two labels overlap, nor
+    overlap a label already on screen."""
+    plane = w.plane
+    others = [box_of(m) for _, m in w.labels() if not any(m is v.label for v in vectors)]
+    for v in w.plane_vectors_on_screen() + list(vectors):
+        others += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
+                                plane.to_screen(plane.shown(v.end, v.rides)))
+    labels = []
+    for v, name, col in zip(vectors, names, colours):
+        if v.label is None:
+            v.label = word(name, size=size, colour=col, max_width=1.8)
+        labels.append(v.label)
+    anchors = [plane.to_screen(plane.shown(v.end, v.rides))[:2] for v in vectors]
+    dirs = [(plane.shown(v.end, v.rides) - plane.shown(v.start, v.rides)) for v in vectors]
+    sizes = [(l.width, l.height) for l in labels]
+    obstacles = others
+    boxes = place_labels(anchors, dirs, sizes, obstacles=obstacles, bounds=PLANE)
+    for v, b, a in zip(vectors, boxes, anchors):
+        v.label_offset = np.array([b.cx - a[0], b.cy - a[1], 0.0])
+    plane.redraw()
+    return labels
+
+
+def grow(plane: LivePlane, vec: PlaneVector, **kw):
+    """Animate a vector growing from its start to its end (adding it to the scene)."""
+    end = vec.end.copy()
+
+    def update(m, a):
+        vec.end = vec.start + (end - vec.start) * max(a, 1e-3)
+        plane.redraw_vector(vec)
+    update(vec, 0)
+    return UpdateFromAlphaFunc(vec, update, **kw)
+
+
+def move_vector(plane: LivePlane, vec: PlaneVector, start, end, **kw):
+    """Animate a vector sliding and shrinking to a new start and end."""
+    s0, e0 = vec.start.copy(), vec.end.copy()
+    s1, e1 = np.asarray(start, float), np.asarray(end, float)
+
+    def update(m, a):
+        vec.start, vec.end = s0 + (s1 - s0) * a, e0 + (e1 - e0) * a
+        plane.redraw_vector(vec)
+    return UpdateFromAlphaFunc(vec, update, **kw)
+
+
+def clear_panel(w: Walk, run_time=0.6):
+    if len(w.panel):
+        w.play(FadeOut(w.panel), run_time=run_time)
+        w.scene.remove(w.panel)
+    w.panel = VGroup()
+
+
+def panel_column(rows, box: Box, buff=0.16):
+    """Stack rows (each a VGroup laid out left to right) in box, shrunk to fit."""
+    col = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+    return fit(col, box)
+
+
+def _row(*parts, buff=0.22):
+    return VGroup(*parts).arrange(RIGHT, buff=buff)
+
+
+def projection_points(t: PhraseTrace):
+    """What the projection and score beats draw: positioned, search and offer vectors."""
+    return np.vstack([t.positioned, t.search, t.offer])
+
+
+def sum_points(t: PhraseTrace, f: int):
+    """What the weighted-sum beat draws: the values, every partial tip-to-tail sum, the output."""
+    partial = np.cumsum(t.weights[f][:, None] * t.values, axis=0)
+    return np.vstack([t.values, partial, t.outputs[f:f + 1], t.positioned[f:f + 1]])
+
+
+def zoom(w: Walk, points, run_time=1.2):
+    """Move the plane to a view fitting `points`, swapping the axis numbers around the move."""
+    w.play(FadeOut(w.ticks), run_time=0.3)
+    w.play(w.plane.zoom_to(fit_view(points)), run_time=run_time)
+    w.ticks = tick_labels(w.plane)
+    w.play(FadeIn(w.ticks), run_time=0.3)
+
+
+# -- 1. title ---------------------------------------------------------------------------------
+
+def title(w: Walk):
+    t = w.trace
+    big = ChipRow(t.tokens, w.colours, w.focus, Box(0, 0.9, 12.5, 1.3), size=48)
+    parts = [big]
+    heading = text(w.title, size=40).next_to(big, UP, buff=0.6) if w.title else None
+    if heading is not None:
+        parts.append(heading)
+    predict = text(f"→ {t.predict}?", size=36, colour=style.MUTED) if t.predict else None
+    follow = _row(text("following", size=28, colour=style.MUTED),
+                  text(t.tokens[w.focus], size=34, colour=w.colours[w.focus]))
+    follow.next_to(big, DOWN, buff=0.7)
+    anims = [LaggedStart(*[FadeIn(c, shift=0.2 * UP) for c in big.chips], lag_ratio=0.15)]
+    if heading is not None:
+        anims.insert(0, FadeIn(heading))
+    w.play(*anims, run_time=1.6)
+    if predict is not None:
+        predict.next_to(big, DOWN, buff=0.2).align_to(big, RIGHT)
+        follow.next_to(predict, DOWN, buff=0.5).set_x(0)
+        w.play(FadeIn(predict, shift=0.2 * LEFT), run_time=0.8)
+    w.play(FadeIn(follow), Indicate(big.chips[w.focus], color=style.HIGHLIGHT), run_time=1.2)
+    w.title_card = (big, [m for m in (heading, predict, follow) if m is not None])
+
+
+def _title_to_top(w: Walk):
+    """The big title shrinks into the row of chips that stays at the top from here on."""
+    big, extra = w.title_card
+    w.chips = ChipRow(w.trace.tokens, w.colours, w.focus, CHIPS)
+    w.play(ReplacementTransform(big, w.chips), *[FadeOut(m) for m in extra], run_time=1.0)
+
+
+# -- 2. embeddings ----------------------------------------------------------------------------
+
+def embeddings(w: Walk):
+    t = w.trace
+    _title_to_top(w)
+    view = fit_view(np.vstack([t.embeddings, t.positioned]))
+    w.plane = LivePlane(view)
+    w.ticks = tick_labels(w.plane)
+    w.play(Create(w.plane.grid), FadeIn(w.plane.axes), FadeIn(w.plane.frame), FadeIn(w.ticks), run_time=1.2)
+    w.scene.remove(w.plane.grid, w.plane.axes, w.plane.frame)
+    w.scene.add(w.plane)
+    vecs = [w.plane.vector(t.embeddings[i], colour=w.colours[i]) for i in range(t.n)]
+    labels = label_vectors(w, vecs, t.tokens, w.colours)
+    w.positioned = vecs
+    rows = [_row(word(tok, size=26, colour=w.colours[i]), NumberText(format_vector(t.embeddings[i]), size=26))
+            for i, tok in enumerate(t.tokens)]
+    heading = text("embedding of each word", size=24, colour=style.MUTED)
+    w.panel = panel_column([heading] + rows, Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
+    w.play(LaggedStart(*[AnimationGroup(grow(w.plane, v), FadeIn(l), FadeIn(r))
+                         for v, l, r in zip(vecs, labels, rows)], lag_ratio=0.35),
+           FadeIn(heading), run_time=0.8 + 0.45 * t.n)
+
+
+# -- 3. positions -----------------------------------------------------------------------------
+
+def positions(w: Walk):
+    """Each position vector goes tip to tail onto its word's arrow; the sum is what follows."""
+    t = w.trace
+    plane = w.plane
+    heading = text("embedding + position = positioned", size=24, colour=style.MUTED)
+    words = [word(tok, size=26, colour=w.colours[i]) for i, tok in enumerate(t.tokens)]
+    embs = [NumberText(format_vector(t.embeddings[i]), size=26) for i in range(t.n)]
+    sums = [NumberText(f"+ {format_vector(t.positions[i])} = {format_vector(t.positioned[i])}", size=26)
+            for i in range(t.n)]
+    column = panel_column([heading] + [_row(a, b, c, buff=0.2) for a, b, c in zip(words, embs, sums)],
+                          Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
+    old_heading, *old_rows = list(w.panel)
+    # the old rows slide into the new layout first, so every row keeps one size
+    w.play(ReplacementTransform(old_heading, heading),
+           *[ReplacementTransform(old[0], words[i]) for i, old in enumerate(old_rows)],
+           *[ReplacementTransform(old[1], embs[i]) for i, old in enumerate(old_rows)], run_time=0.8)
+    steps = []
+    for i in range(t.n):
+        slow = i < 2
+        emb = w.positioned[i]
+        pos = plane.vector(t.positioned[i], start=t.embeddings[i], colour=style.TEXT, width=3, tip=0.14)
+        total = plane.vector(t.positioned[i], colour=w.colours[i])
+        steps.append((emb, pos, total))
+        w.play(grow(plane, pos), FadeIn(sums[i], shift=0.1 * LEFT), run_time=1.0 if slow else 0.45)
+        w.play(grow(plane, total), emb.animate.set_opacity(0.3), run_time=1.0 if slow else 0.45)
+    # the sums replace the embeddings; the small position arrows go
+    for emb, pos, total in steps:
+        total.label, emb.label = emb.label, None
+    w.play(*[FadeOut(emb) for emb, _, _ in steps], *[FadeOut(pos) for _, pos, _ in steps], run_time=0.6)
+    plane.forget(*[s[0] for s in steps], *[s[1] for s in steps])
+    w.positioned = [s[2] for s in steps]
+    label_vectors(w, w.positioned, t.tokens, w.colours)
+    w.panel = column
+    w.scene.add(column)
+
+
+# -- 4. W_search and W_offer ------------------------------------------------------------------
+
+def _matrix_strings(W):
+    return [[format_number(x) for x in row] for row in W]
+
+
+def projections(w: Walk, W_search, W_offer):
+    t = w.trace
+    plane = w.plane
+    clear_panel(w)
+    # one fixed view from here on, holding every vector the rest of the video draws
+    w.play(*[FadeOut(v.label) for v in w.positioned], run_time=0.5)
+    zoom(w, projection_points(t))
+    ms = MatrixMob(_matrix_strings(W_search), "W_search", colour=style.SEARCH, size=24)
+    mo = MatrixMob(_matrix_strings(W_offer), "W_offer", colour=style.OFFER, size=24)
+    mats = VGroup(ms, mo).arrange(RIGHT, buff=0.6)
+    fit(mats, Box(PANEL.cx, PANEL.top - 0.6, PANEL.w, 1.1))
+    header = _row(text("word", size=22, colour=style.MUTED), text("search = x × W_search", size=22, colour=style.SEARCH),
+                  text("offer = x × W_offer", size=22, colour=style.OFFER), buff=0.5)
+    w.play(FadeIn(ms), run_time=0.8)
+    for v in w.positioned:
+        v.rides = False
+    families = (("search", W_search, style.SEARCH, t.search), ("offer", W_offer, style.OFFER, t.offer))
+    table_rows = [[word(tok, size=22, colour=w.colours[i])] for i, tok in enumerate(t.tokens)]
+    for name, W, colour, result in families:
+        riders = [plane.vector(t.positioned[i], colour=colour, width=4) for i in range(t.n)]
+        w.play(*[FadeIn(r) for r in riders], *[v.animate.set_opacity(0.25) for v in w.positioned], run_time=0.6)
+        if name == "offer":
+            w.play(FadeIn(mo), run_time=0.6)
+        w.play(plane.transform_by(np.asarray(W, float).T), run_time=2.2)
+        w.play(plane.relax(), run_time=1.0)
+        for i, r in enumerate(riders):
+            r.end = np.array(result[i], float)    # the trace's numbers, exactly
+            r.rides = False
+            table_rows[i].append(NumberText(format_vector(result[i]), size=22, colour=colour))
+        getattr(w, name).extend(riders)
+        plane.redraw()
+    for v in w.positioned:
+        v.set_opacity(0.25)
+    cells = [header[0], header[1], header[2]] + [c for r in table_rows for c in r]
+    body = VGroup(*cells).arrange_in_grid(rows=t.n + 1, cols=3, buff=(0.45, 0.14))
+    fit(body, Box(PANEL.cx, PANEL.cy - 0.55, PANEL.w, PANEL.h - 1.5))
+    labels = label_vectors(w, w.search + w.offer, list(t.tokens) * 2, w.colours * 2, size=18)
+    w.play(FadeIn(body), *[FadeIn(l) for l in labels], run_time=1.0)
+    w.panel = VGroup(mats, body)
+
+
+# -- 5. dot products --------------------------------------------------------------------------
+
+GRID_BIG = Box(PANEL.cx, PANEL.cy + 0.45, PANEL.w, PANEL.h - 1.0)
+GRID_SMALL = Box(PANEL.left + PANEL.w * 0.33, PANEL.top - 1.45, PANEL.w * 0.64, 2.9)
+FORMULA = Box(PANEL.left + PANEL.w * 0.82, PANEL.top - 1.45, PANEL.w * 0.32, 1.2)
+
+
+def scores(w: Walk):
+    """The focus word's search vector against each offer vector it can see, one at a time:
+    the offer's shadow on the search direction is drawn and the dot product fills its cell."""
+    t, f = w.trace, w.focus
+    plane = w.plane
+    q = w.search[f]
+    keep = [q] + w.offer
+    others = [v for v in plane.vectors if v not in keep]
+    fade = [FadeOut(v) for v in others] + [FadeOut(v.label) for v in others if v.label is not None]
+    fade += [FadeOut(v.label) for v in w.search if v is not q and v.label is not None]
+    clear_panel(w, run_time=0.5)
+    w.play(*fade, run_time=0.6)
+    plane.forget(*others)
+    w.grid = ScoreGrid(t.tokens, w.colours, GRID_BIG, hidden=~t.visible)
+    w.play(FadeIn(w.grid), run_time=0.8)
+    visible = [j for j in range(t.n) if t.visible[f, j]]
+    qv = np.array(t.search[f], float)
+    eq_box = Box(PANEL.cx, PANEL.bottom + 0.3, PANEL.w, 0.55)
+    for k, j in enumerate(visible):
+        slow = k < 2
+        o = w.offer[j]
+        ov = np.array(t.offer[j], float)
+        foot = (ov @ qv) / max(qv @ qv, 1e-12) * qv
+        drop = DashedLine(plane.to_screen(ov), plane.to_screen(foot), color=style.OFFER_LIGHT, stroke_width=2.5)
+        shadow = Line(plane.to_screen((0, 0)), plane.to_screen(foot), color=style.OFFER_LIGHT, stroke_width=8,
+                      stroke_opacity=0.7)
+        eq = NumberText(f"{format_vector(t.search[f])} · {format_vector(t.offer[j])} = "
+                        f"{format_number(t.scores[f, j])}", size=26)
+        fit(eq, eq_box)
+        score = w.grid.number(f, j, format_number(t.scores[f, j]))
+        cell = SurroundingRectangle(w.grid.cells[f][j], color=style.HIGHLIGHT, buff=0.02, stroke_width=3)
+        w.play(o.animate.set_color(style.OFFER_LIGHT), q.animate.set_color(style.SEARCH_LIGHT),
+               Create(drop), Create(shadow), FadeIn(eq), Create(cell), run_time=1.0 if slow else 0.45)
+        w.play(FadeTransform(eq.copy(), score), run_time=0.9 if slow else 0.45)
+        w.scene.remove(score)
+        w.grid.add(score)
+        w.play(FadeOut(drop), FadeOut(shadow), FadeOut(eq), FadeOut(cell),
+               o.animate.set_color(style.OFFER), q.animate.set_color(style.SEARCH), run_time=0.5 if slow else 0.3)
+    rest = [w.grid.number(i, j, format_number(t.scores[i, j]), colour=style.MUTED)
+            for i in range(t.n) for j in range(t.n) if t.visible[i, j] and i != f]
+    w.play(LaggedStart(*[FadeIn(r) for r in rest], lag_ratio=0.04), run_time=1.5)
+    w.scene.remove(*rest)
+    w.grid.add(*rest)
+    w.panel = VGroup(w.grid)
+
+
+# -- 6. softmax -------------------------------------------------------------------------------
+
+def softmax(w: Walk):
+    """The focus row of scores becomes weights: positive, adding up to 1, shown as bars."""
+    t, f = w.trace, w.focus
+    shown = format_weights(t.weights[f])
+    hidden = [not t.visible[f, j] for j in range(t.n)]
+    w.play(w.grid.animate.scale_to_fit_height(GRID_SMALL.h).move_to([GRID_SMALL.cx, GRID_SMALL.cy, 0]),
+           run_time=0.8)
+    ring = SurroundingRectangle(w.grid.row(f), color=style.HIGHLIGHT, buff=0.03, stroke_width=3)
+    formula = MathTex(r"w_j = \frac{e^{s_j}}{\sum_k e^{s_k}}", font_size=40, color=style.TEXT)
+    fit(formula, FORMULA)
+    w.play(Create(ring), FadeIn(formula), run_time=0.8)
+    bars_box = Box(PANEL.cx, PANEL.bottom + 1.3, PANEL.w, 2.6)
+    w.bars = WeightBars(t.tokens, w.colours, t.weights[f], shown, bars_box, hidden)
+    w.play(FadeIn(w.bars.baseline), FadeIn(w.bars.labels), run_time=0.4)
+    w.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in w.bars.bars], lag_ratio=0.1),
+           LaggedStart(*[FadeIn(v) for v in w.bars.values], lag_ratio=0.1), run_time=1.4)
+    anims = []
+    if any(hidden):
+        note = text("later words: hidden by the causal mask", size=20, colour=style.MUTED)
+        hidden_bars = VGroup(*[w.bars.labels[j] for j in range(t.n) if hidden[j]])
+        note.scale(min(1.0, (bars_box.w * 0.9) / note.width)).next_to(w.bars, UP, buff=0.15).align_to(hidden_bars, RIGHT)
+        anims.append(FadeIn(note))
+        w.panel.add(note)
+    total = NumberText(" + ".join(x for x, h in zip(shown, hidden) if not h) + f" = {sum(float(x) for x in shown):.2f}",
+                       size=22, colour=style.MUTED)
+    fit(total, Box(PANEL.cx, GRID_SMALL.bottom - 0.3, PANEL.w, 0.4))
+    win = w.facts.winner
+    w.play(Indicate(w.bars.bars[win], color=style.HIGHLIGHT, scale_factor=1.15),
+           Indicate(w.chips[win], color=style.HIGHLIGHT), FadeIn(total), *anims, run_time=1.0)
+    w.panel.add(ring, formula, w.bars, total)
+
+
+# -- 7. weighted sum --------------------------------------------------------------------------
+
+def weighted_sum(w: Walk):
+    t, f = w.trace, w.focus
+    plane = w.plane
+    weights = t.weights[f]
+    shown = format_weights(weights)
+    drop = [v for v in plane.vectors]
+    w.play(*[FadeOut(v) for v in drop], *[FadeOut(v.label) for v in drop if v.label is not None],
+           FadeOut(w.panel), run_time=0.7)
+    w.scene.remove(w.panel)
+    plane.forget(*drop)
+    zoom(w, sum_points(t, f))
+    visible = [j for j in range(t.n) if t.visible[f, j]]
+    values = [plane.vector(t.values[j], colour=w.colours[j], width=3, opacity=0.35) for j in range(t.n)]
+    for j, v in enumerate(values):
+        v.label = None
+    labels = label_vectors(w, [values[j] for j in visible], [t.tokens[j] for j in visible],
+                           [w.colours[j] for j in visible], size=18)
+    w.play(*[FadeIn(values[j]) for j in visible], *[FadeIn(l) for l in labels], run_time=0.7)
+    rows = [_row(NumberText(shown[j], size=24), text("×", size=24, colour=style.MUTED),
+                 NumberText(format_vector(t.values[j]), size=24, colour=w.colours[j]),
+                 word(t.tokens[j], size=22, colour=w.colours[j])) for j in visible]
+    result = _row(text("=", size=26), NumberText(format_vector(t.outputs[f]), size=26, colour=style.OUTPUT),
+                  text(f"new {t.tokens[f]}", size=24, colour=style.OUTPUT))
+    heading = text(f"{t.tokens[f]}'s weighted sum", size=24, colour=style.MUTED)
+    column = panel_column([heading] + rows + [result], Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.4))
+    w.play(FadeIn(heading), run_time=0.4)
+    cursor = np.zeros(t.values.shape[1])
+    pieces = []
+    for k, j in enumerate(visible):
+        piece = plane.vector(t.values[j], colour=w.colours[j], width=5)
+        step = weights[j] * np.array(t.values[j], float)
+        w.play(FadeIn(rows[k]), run_time=0.5 if k < 2 else 0.3)
+        w.play(move_vector(plane, piece, cursor, cursor + step), run_time=1.0 if k < 2 else 0.5)
+        cursor = cursor + step
+        pieces.append(piece)
+    w.output = plane.vector(t.outputs[f], colour=style.OUTPUT, width=7)
+    w.output.label = text(f"new {t.tokens[f]}", size=22, colour=style.OUTPUT)
+    label_vectors(w, [w.output], [f"new {t.tokens[f]}"], [style.OUTPUT])
+    w.play(grow(plane, w.output), FadeIn(result), FadeIn(w.output.label), run_time=1.2)
+    before = values[f]
+    w.play(before.animate.set_opacity(1.0), Indicate(labels[visible.index(f)] if f in visible else result),
+           run_time=0.8)
+    w.panel = column
+    w.scene.add(column)
+
+
+# -- 8. takeaway ------------------------------------------------------------------------------
+
+def takeaway(w: Walk):
+    t = w.trace
+    facts = w.facts
+    clear_panel(w)
+    win = facts.winner
+    line1 = _row(text(t.tokens[facts.focus], size=40, colour=w.colours[facts.focus]),
+                 text("leans most on", size=30, colour=style.MUTED),
+                 text(t.tokens[win], size=40, colour=w.colours[win]))
+    weight = NumberText(facts.winner_weight, size=44, colour=style.TEXT)
+    parts = [line1, weight]
+    if facts.target is not None and not facts.target_wins:
+        parts.append(_row(text(f"target {t.tokens[facts.target]}:", size=26, colour=style.MUTED),
+                          NumberText(facts.target_weight, size=26, colour=w.colours[facts.target])))
+    if t.predict:
+        parts.append(_row(text("next word:", size=26, colour=style.MUTED), text(t.predict, size=30)))
+    column = VGroup(*parts).arrange(DOWN, buff=0.4)
+    fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
+    ring = SurroundingRectangle(w.chips[win], color=style.HIGHLIGHT, buff=0.06)
+    w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts], lag_ratio=0.3), Create(ring), run_time=1.6)
+    w.panel = column

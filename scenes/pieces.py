@@ -1,0 +1,418 @@
+"""Small reusable mobjects. Each takes numbers and strings it is given; none computes attention.
+
+The centre piece is LivePlane: a coordinate plane whose grid, axes and vectors are redrawn every
+frame from data coordinates, a View (which rectangle of the plane is shown) and a 2x2 matrix.
+Animating the view zooms the plane; animating the matrix from the identity to W transforms
+the plane with its vectors riding along, as in 3Blue1Brown's linear-algebra videos, while the
+grid stays clipped to its own region so it never runs over the panel beside it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+import numpy as np
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Line, Rectangle, RoundedRectangle, Text,
+                   UpdateFromAlphaFunc, VGroup, VMobject, smooth)
+
+from . import style
+from .layout import PLANE, Box, View, fit_width
+
+GRID_POOL = 64
+
+
+def text(s: str, size: float = 24, colour=style.TEXT, **kw) -> Text:
+    """Words (tokens, titles, captions): always Text, never markup or LaTeX."""
+    return Text(s, font=style.FONT, font_size=size, color=colour, **kw)
+
+
+def word(s: str, size: float = 24, colour=style.TEXT, max_width: float = 1.6) -> Text:
+    """A token: Text, shrunk when it is long so a long word never crowds its neighbours."""
+    t = text(s, size=size, colour=colour)
+    return t.scale(max_width / t.width) if t.width > max_width else t
+
+
+class NumberText(Text):
+    """Numbers on screen. Monospaced digits; `shown` keeps the string so tests can check it."""
+
+    NUMBER = re.compile(r"-?\d+\.\d+")
+
+    def __init__(self, s: str, size: float = 24, colour=style.TEXT, **kw):
+        super().__init__(s, font=style.MONO, font_size=size, color=colour, **kw)
+        self.shown = s
+
+    def numbers(self) -> list[str]:
+        return self.NUMBER.findall(self.shown)
+
+
+def fit(mob, box: Box, shrink_only: bool = True):
+    """Scale mob to fit inside box (keeping its aspect) and centre it there."""
+    factor = min(box.w / max(mob.width, 1e-6), box.h / max(mob.height, 1e-6))
+    if not shrink_only or factor < 1:
+        mob.scale(factor)
+    return mob.move_to([box.cx, box.cy, 0])
+
+
+def box_of(mob) -> Box:
+    return Box(mob.get_center()[0], mob.get_center()[1], mob.width, mob.height)
+
+
+# -- the plane -------------------------------------------------------------------------------
+
+def _clip(p0, p1, rect):
+    """Liang-Barsky: the part of segment p0-p1 inside rect (xmin, xmax, ymin, ymax), or None."""
+    xmin, xmax, ymin, ymax = rect
+    d = p1 - p0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-d[0], p0[0] - xmin), (d[0], xmax - p0[0]), (-d[1], p0[1] - ymin), (d[1], ymax - p0[1])):
+        if abs(p) < 1e-12:
+            if q < 0:
+                return None
+            continue
+        r = q / p
+        if p < 0:
+            t0 = max(t0, r)
+        else:
+            t1 = min(t1, r)
+        if t0 > t1:
+            return None
+    return p0 + t0 * d, p0 + t1 * d
+
+
+class PlaneVector(VGroup):
+    """An arrow in the plane, defined by data coordinates; a shaft and a tip that never distorts."""
+
+    def __init__(self, end, start=(0.0, 0.0), colour=style.TEXT, width: float = 5,
+                 rides: bool = True, tip: float = 0.2, opacity: float = 1.0):
+        self.shaft = Line(ORIGIN, RIGHT, stroke_width=width, color=colour, stroke_opacity=opacity)
+        self.head = VMobject(stroke_width=0, fill_color=colour, fill_opacity=opacity)
+        super().__init__(self.shaft, self.head)
+        self.start = np.array(start, dtype=float)
+        self.end = np.array(end, dtype=float)
+        self.rides = rides
+        self.tip_length = tip
+        self.label: Optional[Text] = None
+        self.label_offset = np.zeros(3)
+
+    def draw(self, s, e):
+        """Put the arrow between screen points s and e."""
+        d = e - s
+        length = float(np.linalg.norm(d[:2]))
+        if length < 1e-4:
+            u, n, tip = np.array([1.0, 0, 0]), np.array([0, 1.0, 0]), 0.0
+        else:
+            u = d / length
+            n = np.array([-u[1], u[0], 0.0])
+            tip = min(self.tip_length, 0.45 * length)
+        base = e - tip * u
+        self.shaft.set_points_as_corners([s, base if tip else e])
+        half = 0.42 * tip
+        self.head.set_points_as_corners([e, base + half * n, base - half * n, e])
+        if self.label is not None:
+            self.label.move_to(e + self.label_offset)
+
+    def tip_screen(self):
+        return self.head.get_points()[0] if len(self.head.get_points()) else self.shaft.get_end()
+
+
+class LivePlane(VGroup):
+    """A plane drawn from data. `to_screen` maps data to frame coordinates for the current view."""
+
+    def __init__(self, view: View, region: Box = PLANE):
+        super().__init__()
+        self.region = region
+        self.view = view.as_array()
+        self.matrix = np.eye(2)          # riding vectors and the grid show matrix @ data
+        self.grid = VGroup(*[Line(ORIGIN, RIGHT, stroke_width=1.2, color=style.GRID) for _ in range(GRID_POOL)])
+        self.axes = VGroup(*[Line(ORIGIN, RIGHT, stroke_width=2.2, color=style.AXIS) for _ in range(2)])
+        self.frame = Rectangle(width=region.w, height=region.h, stroke_width=1, color=style.GRID,
+                               stroke_opacity=0.6).move_to([region.cx, region.cy, 0])
+        self.vectors: list[PlaneVector] = []
+        self.add(self.grid, self.axes, self.frame)
+        self.redraw()
+        self.add_updater(lambda m: m.redraw())
+
+    # data <-> screen
+    @property
+    def current_view(self) -> View:
+        return View.from_array(self.view)
+
+    def unit(self) -> float:
+        return self.current_view.unit(self.region)
+
+    def to_screen(self, p) -> np.ndarray:
+        v = self.current_view
+        u = self.unit()
+        cx, cy = (v.xmin + v.xmax) / 2, (v.ymin + v.ymax) / 2
+        return np.array([self.region.cx + u * (p[0] - cx), self.region.cy + u * (p[1] - cy), 0.0])
+
+    def visible_rect(self):
+        """The data rectangle that fills the region exactly (the view, widened to its aspect)."""
+        v, u = self.current_view, self.unit()
+        cx, cy = (v.xmin + v.xmax) / 2, (v.ymin + v.ymax) / 2
+        hw, hh = self.region.w / u / 2, self.region.h / u / 2
+        return cx - hw, cx + hw, cy - hh, cy + hh
+
+    def shown(self, p, rides=True) -> np.ndarray:
+        return self.matrix @ np.asarray(p, float) if rides else np.asarray(p, float)
+
+    # drawing
+    def redraw(self):
+        rect = self.visible_rect()
+        step = float(self.view[4])
+        m = self.matrix
+        corners = np.array([[rect[0], rect[2]], [rect[1], rect[2]], [rect[0], rect[3]], [rect[1], rect[3]]])
+        if abs(np.linalg.det(m)) > 1e-3:
+            pre = corners @ np.linalg.inv(m).T
+            lo = np.minimum(pre.min(axis=0), corners.min(axis=0))
+            hi = np.maximum(pre.max(axis=0), corners.max(axis=0))
+        else:
+            lo, hi = corners.min(axis=0) * 4, corners.max(axis=0) * 4
+        ks = [np.arange(np.ceil(lo[a] / step), np.floor(hi[a] / step) + 1) for a in (0, 1)]
+        stride = 1
+        while sum(len(k[::stride]) for k in ks) > GRID_POOL:
+            stride += 1
+        segments = []
+        for k in ks[0][::stride]:
+            segments.append((np.array([k * step, lo[1]]), np.array([k * step, hi[1]])))
+        for k in ks[1][::stride]:
+            segments.append((np.array([lo[0], k * step]), np.array([hi[0], k * step])))
+        for line, seg in zip(self.grid, segments + [None] * (GRID_POOL - len(segments))):
+            self._place(line, seg, rect)
+        self._place(self.axes[0], (np.array([lo[0], 0.0]), np.array([hi[0], 0.0])), rect)
+        self._place(self.axes[1], (np.array([0.0, lo[1]]), np.array([0.0, hi[1]])), rect)
+        for vec in self.vectors:
+            self.redraw_vector(vec)
+        return self
+
+    def redraw_vector(self, vec: "PlaneVector"):
+        vec.draw(self.to_screen(self.shown(vec.start, vec.rides)), self.to_screen(self.shown(vec.end, vec.rides)))
+
+    def _place(self, line, seg, rect):
+        clipped = None if seg is None else _clip(self.matrix @ seg[0], self.matrix @ seg[1], rect)
+        if clipped is None:
+            line.set_points_as_corners([self.to_screen((rect[0], rect[2]))] * 2)
+            line.set_stroke(opacity=0)
+        else:
+            line.set_points_as_corners([self.to_screen(clipped[0]), self.to_screen(clipped[1])])
+            line.set_stroke(opacity=1)
+
+    def vector(self, end, start=(0.0, 0.0), **kw) -> PlaneVector:
+        """A vector the plane keeps drawn. It is a mobject of its own (not a submobject, so
+        fading it out never splits the plane): add it to the scene, e.g. with FadeIn or grow."""
+        vec = PlaneVector(end, start, **kw)
+        self.vectors.append(vec)
+        self.redraw_vector(vec)
+        return vec
+
+    def forget(self, *vecs):
+        for v in vecs:
+            if v in self.vectors:
+                self.vectors.remove(v)
+
+    # animations
+    def zoom_to(self, view: View, **kw):
+        old, new = self.view.copy(), view.as_array()
+        step_new = new[4]
+
+        def update(m, a):
+            m.view = old + (new - old) * a
+            m.view[4] = step_new if a > 0.5 else old[4]
+            m.redraw()
+        return UpdateFromAlphaFunc(self, update, **kw)
+
+    def transform_by(self, matrix_columns, **kw):
+        """Animate the plane (grid and riding vectors) from the identity to `matrix_columns`
+        (column convention: a point p goes to matrix @ p)."""
+        target = np.asarray(matrix_columns, float)
+
+        def update(m, a):
+            m.matrix = np.eye(2) + (target - np.eye(2)) * a
+            m.redraw()
+        return UpdateFromAlphaFunc(self, update, **kw)
+
+    def commit(self):
+        """Bake the current matrix into the riding vectors' data and reset the grid."""
+        for vec in self.vectors:
+            if vec.rides:
+                vec.start, vec.end = self.matrix @ vec.start, self.matrix @ vec.end
+        self.matrix = np.eye(2)
+        self.redraw()
+
+    def relax(self, **kw):
+        """Animate the grid back to the identity while baked vectors stay where they are."""
+        start = self.matrix.copy()
+        riding = [v for v in self.vectors if v.rides]
+        for v in riding:
+            v.start, v.end = start @ v.start, start @ v.end
+
+        def update(m, a):
+            m.matrix = start + (np.eye(2) - start) * a
+            for v in riding:
+                v.rides = False
+            m.redraw()
+
+        def done(m):
+            for v in riding:
+                v.rides = True
+        anim = UpdateFromAlphaFunc(self, update, **kw)
+        anim.finish_callbacks = [done]
+        return anim
+
+
+def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
+    """Coordinates along the axes, every other grid line, as Text (no LaTeX)."""
+    from attnmath import format_number
+    rect = plane.visible_rect()
+    step = float(plane.view[4]) * 2
+    decimals = 0 if step >= 1 else (1 if step * 10 == int(step * 10) else 2)
+    labels = VGroup()
+    margin = 0.35 / plane.unit()
+    for axis in (0, 1):
+        lo, hi = (rect[0], rect[1]) if axis == 0 else (rect[2], rect[3])
+        for k in np.arange(np.ceil((lo + margin) / step), np.floor((hi - margin) / step) + 1):
+            value = k * step
+            if abs(value) < 1e-9:
+                continue
+            p = (value, 0.0) if axis == 0 else (0.0, value)
+            lab = text(format_number(value, decimals), size=size, colour=style.MUTED)  # a coordinate, not a trace number
+            lab.move_to(plane.to_screen(p) + (DOWN * 0.2 if axis == 0 else LEFT * 0.3))
+            labels.add(lab)
+    return labels
+
+
+# -- chips, matrices, grids, bars ---------------------------------------------------------------
+
+class ChipRow(VGroup):
+    """The phrase as a row of coloured word chips; the focus chip gets a white outline."""
+
+    def __init__(self, tokens: Sequence[str], colours, focus: Optional[int], box: Box, size=30):
+        super().__init__()
+        self.chips = VGroup()
+        for i, (tok, col) in enumerate(zip(tokens, colours)):
+            word = text(tok, size=size, colour=col)
+            frame = RoundedRectangle(corner_radius=0.12, width=word.width + 0.3, height=0.62,
+                                     stroke_width=3 if i == focus else 1.2,
+                                     stroke_color=style.HIGHLIGHT if i == focus else col,
+                                     fill_color=col, fill_opacity=0.12)
+            self.chips.add(VGroup(frame, word.move_to(frame)))
+        self.chips.arrange(RIGHT, buff=0.18)
+        self.add(self.chips)
+        fit(self, box)
+
+    def __getitem__(self, i):
+        return self.chips[i]
+
+
+class MatrixMob(VGroup):
+    """A matrix of number strings between bracket lines, with a name beside it."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], name: str = "", colour=style.TEXT, size=24):
+        super().__init__()
+        cells = VGroup(*[NumberText(s, size=size, colour=colour) for row in rows for s in row])
+        cells.arrange_in_grid(rows=len(rows), cols=len(rows[0]), buff=(0.35, 0.18))
+        h = cells.height + 0.2
+        lb = VMobject(stroke_color=style.TEXT, stroke_width=2).set_points_as_corners(
+            [[0.1, h / 2, 0], [0, h / 2, 0], [0, -h / 2, 0], [0.1, -h / 2, 0]])
+        rb = lb.copy().rotate(np.pi)
+        lb.next_to(cells, LEFT, buff=0.1)
+        rb.next_to(cells, RIGHT, buff=0.1)
+        self.cells = cells
+        self.add(cells, lb, rb)
+        if name:
+            self.name = text(name + " =", size=size, colour=colour).next_to(self, LEFT, buff=0.2)
+            self.add(self.name)
+
+
+class ScoreGrid(VGroup):
+    """An n x n grid: row i is the word that looks, column j the word looked at."""
+
+    def __init__(self, tokens, colours, box: Box, hidden=None):
+        super().__init__()
+        n = len(tokens)
+        label_w = min(1.3, box.w * 0.22)
+        cell = min((box.w - label_w) / n, (box.h - 0.45) / n, 1.0)
+        self.cell_size = cell
+        self.cells = [[None] * n for _ in range(n)]
+        self.values = {}
+        top_left = np.array([box.left + label_w, box.top - 0.45, 0])
+        grid = VGroup()
+        for i in range(n):
+            for j in range(n):
+                r = Rectangle(width=cell, height=cell, stroke_width=1, stroke_color=style.GRID,
+                              fill_color=style.HIDDEN if hidden is not None and hidden[i][j] else style.BACKGROUND,
+                              fill_opacity=1)
+                r.move_to(top_left + np.array([(j + 0.5) * cell, -(i + 0.5) * cell, 0]))
+                self.cells[i][j] = r
+                grid.add(r)
+        rows = VGroup(*[self._label(tokens[i], colours[i], label_w - 0.1, cell)
+                        .move_to([box.left + label_w / 2, top_left[1] - (i + 0.5) * cell, 0]) for i in range(n)])
+        cols = VGroup(*[self._label(tokens[j], colours[j], cell * 0.95, 0.4)
+                        .move_to([top_left[0] + (j + 0.5) * cell, box.top - 0.22, 0]) for j in range(n)])
+        self.grid, self.row_labels, self.col_labels = grid, rows, cols
+        self.add(grid, rows, cols)
+
+    @staticmethod
+    def _label(tok, colour, w, h):
+        t = text(tok, size=22, colour=colour)
+        return t.scale(min(1.0, w / t.width, h * 0.8 / t.height))
+
+    def number(self, i, j, s: str, colour=style.TEXT) -> NumberText:
+        n = NumberText(s, size=22, colour=colour)
+        n.scale(min(1.0, self.cell_size * 0.86 / n.width, self.cell_size * 0.5 / n.height))
+        return n.move_to(self.cells[i][j])
+
+    def row(self, i) -> VGroup:
+        return VGroup(*self.cells[i])
+
+
+class WeightBars(VGroup):
+    """One bar per word: its height is the weight; the shown values add up to 1.00."""
+
+    def __init__(self, tokens, colours, weights: Sequence[float], shown: Sequence[str], box: Box,
+                 hidden: Sequence[bool]):
+        super().__init__()
+        n = len(tokens)
+        slot = box.w / n
+        bar_w = min(0.7, slot * 0.62)
+        base_y = box.bottom + 0.42
+        max_h = box.h - 0.95
+        self.bars, self.values, self.labels = VGroup(), VGroup(), VGroup()
+        for j in range(n):
+            x = box.left + (j + 0.5) * slot
+            h = max(weights[j] * max_h, 0.02)
+            colour = style.HIDDEN if hidden[j] else colours[j]
+            bar = Rectangle(width=bar_w, height=h, stroke_width=0, fill_color=colour, fill_opacity=0.85)
+            bar.move_to([x, base_y + h / 2, 0])
+            value = NumberText(shown[j], size=20,
+                               colour=style.MUTED if hidden[j] else style.TEXT)
+            value.scale(min(1.0, slot * 0.92 / value.width)).next_to(bar, UP, buff=0.08)
+            label = text(tokens[j], size=20, colour=style.MUTED if hidden[j] else colours[j])
+            label.scale(min(1.0, slot * 0.92 / label.width)).move_to([x, box.bottom + 0.2, 0])
+            self.bars.add(bar)
+            self.values.add(value)
+            self.labels.add(label)
+        self.baseline = Line([box.left, base_y, 0], [box.right, base_y, 0], stroke_width=1.5, color=style.AXIS)
+        self.add(self.baseline, self.bars, self.values, self.labels)
+
+
+class Caption(VGroup):
+    """The narration line at the bottom of the frame, wrapped to at most two lines."""
+
+    def __init__(self, s: str, box: Box, size=22):
+        super().__init__()
+        lines = _wrap(s, 95)
+        body = VGroup(*[text(line, size=size, colour=style.TEXT) for line in lines]).arrange(DOWN, buff=0.1)
+        body.scale(min(1.0, box.w / body.width, box.h / body.height))
+        self.add(body.move_to([box.cx, box.cy, 0]))
+
+
+def _wrap(s: str, width: int) -> list[str]:
+    words, lines, line = s.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}" if line else w
+    return lines + ([line] if line else [])

@@ -1,0 +1,84 @@
+"""The phrase walkthrough: one phrase of a script, from word vectors to a weighted sum.
+
+`walkthrough_class(path)` makes a Manim Scene class for a script file; the class loads and
+validates the script when it is constructed, before anything renders, and stops with the same
+FILE:LINE message as `attnvid check` when the script has problems.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from attnvid import narration
+from attnvid.problems import ScriptError
+from attnvid.script import Script, load_script
+
+from . import beats
+from .base import NarratedScene
+
+
+class PhraseWalkthrough(NarratedScene):
+    """Plays the eight beats for one phrase. Subclasses set `script_path`."""
+
+    script_path: str = ""
+    phrase_index: int = 0
+
+    def setup(self):
+        super().setup()
+        self.script = load_or_exit(self.script_path)
+        self.pace = self.script.pace
+        self.captions_on_screen = self.script.captions == "screen"
+        phrase = self.script.phrases[self.phrase_index]
+        self.trace = self.script.trace(phrase)
+
+    def construct(self):
+        play_walkthrough(self, self.script, self.trace)
+
+
+def play_walkthrough(scene: NarratedScene, script: Script, trace):
+    """The eight beats in order, on any NarratedScene (the explainer composes them too)."""
+    w = beats.Walk(scene, trace, title=script.title)
+    m = script.model
+    steps = [
+        ("title", lambda: beats.title(w)),
+        ("embeddings", lambda: beats.embeddings(w)),
+        ("positions", lambda: beats.positions(w)),
+        ("projections", lambda: beats.projections(w, m.W_search, m.W_offer)),
+        ("scores", lambda: beats.scores(w)),
+        ("softmax", lambda: beats.softmax(w)),
+        ("weighted_sum", lambda: beats.weighted_sum(w)),
+        ("takeaway", lambda: beats.takeaway(w)),
+    ]
+    assert [name for name, _ in steps] == list(narration.BEATS)
+    for name, body in steps:
+        scene.beat(name, narration.caption(name, trace, script.narration), body,
+                   labels=lambda: w.labels() + w.panel_pieces())
+    return w
+
+
+def load_or_exit(path) -> Script:
+    """Load a script, or print its problems like `attnvid check` and stop before rendering."""
+    try:
+        script = load_script(path)
+    except ScriptError as e:
+        print(e, file=sys.stderr)
+        raise SystemExit(2)
+    if script.model.dimensions != 2:
+        print(f"{path}:1: the walkthrough draws 2D vectors, but this model's vectors have "
+              f"{script.model.dimensions} numbers; `attnvid numbers` shows any dimension", file=sys.stderr)
+        raise SystemExit(2)
+    return script
+
+
+def class_name(stem: str) -> str:
+    """cat_sat -> CatSat, dog-ran -> DogRan, 2cats -> S2cats: a valid, readable class name."""
+    name = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", stem) if part)
+    return name if name and not name[0].isdigit() else "S" + name
+
+
+def walkthrough_class(path, name: str | None = None, module: str = __name__) -> type:
+    """A PhraseWalkthrough subclass for one script. `module` must be the module manim imports
+    (manim only lists scene classes whose __module__ is that module)."""
+    return type(name or class_name(Path(path).stem), (PhraseWalkthrough,),
+                {"script_path": str(path), "__module__": module})

@@ -1,0 +1,66 @@
+"""Rendering for real and reading the result back: ffprobe, .srt cues, frames as arrays."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIM = Path(sys.executable).parent / "manim"
+REFERENCE = ROOT / "tests" / "reference"
+FRAME_SIZE = (427, 240)     # small enough to keep in git, large enough to see a layout change
+
+
+def render(scene_file: str, scene: str, media_dir: Path, quality: str = "l", env=None) -> Path:
+    subprocess.run([str(MANIM), f"-q{quality}", "--disable_caching", "--media_dir", str(media_dir),
+                    "--progress_bar", "none", str(ROOT / scene_file), scene],
+                   cwd=ROOT, check=True, capture_output=True, timeout=900, env=env)
+    (video,) = (media_dir / "videos").rglob(f"{scene}.mp4")
+    return video
+
+
+def probe(video: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                          "stream=codec_name,pix_fmt,width,height,avg_frame_rate:format=duration",
+                          "-of", "json", str(video)], check=True, capture_output=True, text=True).stdout
+    data = json.loads(out)
+    return {**data["streams"][0], "duration": float(data["format"]["duration"])}
+
+
+_TIME = r"(\d+):(\d+):(\d+),(\d+)"
+
+
+def srt_cues(path: Path) -> list[tuple[float, float, str]]:
+    def seconds(h, m, s, ms):
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+    cues = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        lines = block.splitlines()
+        m = re.match(_TIME + r" --> " + _TIME, lines[1])
+        cues.append((seconds(*m.groups()[:4]), seconds(*m.groups()[4:]), " ".join(lines[2:])))
+    return cues
+
+
+def frame_at(video: Path, t: float) -> np.ndarray:
+    """The frame at time t, scaled to FRAME_SIZE, as an (h, w, 3) uint8 array."""
+    w, h = FRAME_SIZE
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-ss", f"{t:.3f}", "-i", str(video), "-frames:v", "1",
+                          "-vf", f"scale={w}:{h}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+                         check=True, capture_output=True).stdout
+    return np.frombuffer(raw, np.uint8).reshape(h, w, 3)
+
+
+def key_frame_times(cues) -> dict[str, float]:
+    """A moment just before each beat ends, when its picture is complete and still."""
+    from attnvid.narration import BEATS
+    return {beat: end - 0.2 for beat, (_, end, _) in zip(BEATS, cues)}
+
+
+def difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(mean absolute difference in 0-255, share of pixels that differ by more than 64)."""
+    d = np.abs(a.astype(int) - b.astype(int)).max(axis=2)
+    return float(d.mean()), float((d > 64).mean())

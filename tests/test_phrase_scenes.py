@@ -1,0 +1,177 @@
+"""The phrase walkthrough, built in pytest (no video written): classes, beats, numbers, layout."""
+import itertools
+import os
+import textwrap
+
+import pytest
+
+from attnvid import narration
+from attnvid.script import load_script
+from scenes.layout import FRAME, PANEL, PLANE
+from scenes.walkthrough import class_name, walkthrough_class
+from scene_support import ROOT, build, display_strings, import_phrase_module
+
+SINGLE_PHRASE = ["cat_sat", "brian_typed", "warm_black_cat"]
+built = pytest.mark.slow   # each build plays every animation (about 10 s); `make test` runs them
+
+
+def test_one_class_per_single_phrase_script(monkeypatch):
+    monkeypatch.delenv("ATTN_SCRIPT", raising=False)
+    module = import_phrase_module()
+    from manim import Scene
+    classes = {n for n, c in vars(module).items() if isinstance(c, type) and issubclass(c, Scene)
+               and c.__module__ == module.__name__}
+    assert classes == {"CatSat", "BrianTyped", "WarmBlackCat"}   # not the explainer, not the model
+
+
+def test_attn_script_gives_a_phrase_class(monkeypatch, write):
+    path = write("mine.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}\nphrase: the cat sat\n")
+    monkeypatch.setenv("ATTN_SCRIPT", str(path))
+    module = import_phrase_module("phrase_env")
+    assert module.Phrase.script_path == str(path)
+
+
+def test_class_names_come_from_file_names():
+    assert class_name("cat_sat") == "CatSat"
+    assert class_name("dog-ran") == "DogRan"
+    assert class_name("2cats") == "S2cats"
+
+
+def assert_clean_layout(scene):
+    for beat, boxes in scene.rest_boxes.items():
+        labels = [(name, b) for name, b in boxes if name != "panel"]
+        for (n1, b1), (n2, b2) in itertools.combinations(labels, 2):
+            assert not b1.overlaps(b2), f"{beat}: labels {n1!r} and {n2!r} overlap"
+        for name, b in labels:
+            assert b.inside(PLANE), f"{beat}: label {name!r} leaves the plane"
+        for name, b in boxes:
+            if name == "panel":
+                assert b.inside(FRAME), f"{beat}: the panel leaves the frame"
+                assert b.left >= PLANE.right - 1e-6, f"{beat}: the panel runs into the plane"
+
+
+@pytest.mark.parametrize("stem", SINGLE_PHRASE)
+@built
+def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path):
+    scene = build(walkthrough_class(ROOT / "scripts" / f"{stem}.yaml"), tmp_path)
+    assert [b[0] for b in scene.beats_played] == list(narration.BEATS)
+    assert 20 <= scene.time <= 90, scene.time
+    script = load_script(ROOT / "scripts" / f"{stem}.yaml")
+    (trace,) = script.traces()
+    allowed = display_strings(script, trace)
+    shown = [n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)]
+    assert len(shown) > 50
+    assert set(shown) <= allowed, set(shown) - allowed
+    # the numbers that matter most are really there
+    f = trace.focus
+    from attnmath import format_number, format_vector, format_weights
+    joined = "\n".join(scene.numbers_shown)
+    assert format_vector(trace.positioned[f]) in joined
+    assert format_number(trace.scores[f, trace.target]) in joined
+    assert format_weights(trace.weights[f])[trace.target] in joined
+    assert format_vector(trace.outputs[f]) in joined
+    assert_clean_layout(scene)
+
+
+SEVEN = """\
+embeddings:
+  café: [-1.20, 0.40]
+  猫: [0.80, -0.90]
+  jumped: [1.50, 1.10]
+  over: [-0.30, -1.40]
+  the: [0.30, 0.80]
+  extraordinarilylongword: [2.10, -0.20]
+  moon: [-0.90, -0.60]
+positions:
+  - [0.10, 0.00]
+  - [0.00, 0.10]
+  - [0.10, 0.10]
+  - [0.00, 0.20]
+  - [0.20, 0.00]
+  - [-0.10, 0.10]
+  - [0.10, -0.20]
+W_search: [[1.5, -0.5], [0.5, 2]]
+W_offer: [[-1, 1], [2, 0.5]]
+mask: causal
+pace: 0.5
+phrase:
+  text: café 猫 jumped over the extraordinarilylongword moon
+  predict: tonight
+  focus: moon
+  target: jumped
+"""
+
+
+@built
+def test_seven_tokens_with_negatives_and_unicode_lay_out_cleanly(write, tmp_path):
+    scene = build(walkthrough_class(write("seven.yaml", SEVEN)), tmp_path)
+    assert [b[0] for b in scene.beats_played] == list(narration.BEATS)
+    assert_clean_layout(scene)
+    script = load_script(tmp_path / "seven.yaml")
+    shown = {n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)}
+    assert shown <= display_strings(script, script.traces()[0])
+
+
+@built
+def test_a_broken_script_stops_before_rendering_with_the_check_message(write, tmp_path, capsys):
+    bad = write("bad.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}\nmask: casual\nphrase: the cat\n")
+    with pytest.raises(SystemExit) as stop:
+        build(walkthrough_class(bad), tmp_path)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.strip() == f"{bad}:2: mask 'casual' is not one of none, causal (did you mean 'causal'?)"
+
+
+@built
+def test_narration_overrides_and_pace_reach_the_scene(write, tmp_path):
+    path = write("s.yaml", f"""\
+model: {ROOT / 'scripts' / 'model.yaml'}
+pace: 0.5
+captions: subtitles
+narration:
+  takeaway: "{{focus}} ends up closest to {{winner}} ({{winner_weight}})."
+phrase: {{text: The cat sat on the, focus: cat, target: sat}}
+""")
+    scene = build(walkthrough_class(path), tmp_path)
+    fast = scene.time
+    assert not scene.captions_on_screen
+    slow = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path / "slow").time
+    assert fast < 0.75 * slow
+    script = load_script(path)
+    assert narration.caption("takeaway", script.traces()[0], script.narration) == "cat ends up closest to sat (0.62)."
+
+
+@built
+def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
+    """A user copies cat_sat.yaml to dog_ran.yaml, changes the phrase, adds two words."""
+    import importlib.util
+    import shutil
+    (tmp_path / "scenes").mkdir()
+    shutil.copy(ROOT / "scenes" / "phrase.py", tmp_path / "scenes" / "phrase.py")
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    text = (tmp_path / "scripts" / "cat_sat.yaml").read_text()
+    text = text.replace("text: The cat sat on the", "text: The dog ran on the").replace(
+        "focus: cat", "focus: dog").replace("target: sat", "target: ran").replace(
+        "phrase:", "embeddings:\n  dog: [0.90, 0.40]\n  ran: [0.60, 1.00]\nphrase:")
+    (tmp_path / "scripts" / "dog_ran.yaml").write_text(text)
+    spec = importlib.util.spec_from_file_location("phrase_copy", tmp_path / "scenes" / "phrase.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scene = build(module.DogRan, tmp_path / "media")
+    assert scene.trace.tokens == ("The", "dog", "ran", "on", "the")
+    assert scene.trace.embeddings[1].tolist() == [0.9, 0.4]
+    allowed = display_strings(scene.script, scene.trace)
+    assert {n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)} <= allowed
+    assert_clean_layout(scene)
+
+
+@built
+@pytest.mark.parametrize("words", [2, 10])
+def test_two_to_ten_words_fit(words, write, tmp_path):
+    vocab = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"][:words]
+    rows = "\n".join(f"  {w}: [{(i % 4) * 0.5 - 0.7:.2f}, {(i % 3) * 0.6 - 0.5:.2f}]" for i, w in enumerate(vocab))
+    positions = "\n".join(f"  - [{0.05 * i:.2f}, {-0.05 * i:.2f}]" for i in range(words))
+    path = write("s.yaml", f"embeddings:\n{rows}\npositions:\n{positions}\n"
+                           "W_search: [[1, 2], [-1, 1]]\nW_offer: [[2, 0], [1, -1]]\n"
+                           f"phrase: {' '.join(vocab)}\n")
+    scene = build(walkthrough_class(path), tmp_path)
+    assert_clean_layout(scene)
