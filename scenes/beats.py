@@ -315,7 +315,9 @@ def scores(w: Walk):
     w.play(*fade, run_time=0.6)
     plane.forget(*others)
     w.grid = ScoreGrid(t.tokens, w.colours, GRID_BIG, hidden=~t.visible)
-    w.play(FadeIn(w.grid), run_time=0.8)
+    unseen = [w.offer[j] for j in range(t.n) if not t.visible[f, j]]   # hidden by the mask
+    w.play(FadeIn(w.grid), *[v.animate.set_opacity(0.15) for v in unseen],
+           *[v.label.animate.set_opacity(0.3) for v in unseen if v.label is not None], run_time=0.8)
     visible = [j for j in range(t.n) if t.visible[f, j]]
     qv = np.array(t.search[f], float)
     eq_box = Box(PANEL.cx, PANEL.bottom + 0.3, PANEL.w, 0.55)
