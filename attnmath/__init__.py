@@ -7,11 +7,15 @@
     outputs = weights @ values                 # (n, m)
 
 `trace_phrase` runs all of it and keeps every step in a frozen `PhraseTrace`; `display` turns
-numbers into the strings a viewer reads.
+numbers into the strings a viewer reads. `feasibility` decides, by a linear program, whether any
+W_search, W_offer can make a focus give its largest weight to a target; `fit` learns them by
+gradient descent.
 """
 from .attention import MASKS, SCALES, attend, masked_softmax, positioned, scale_factor, visibility
 from .baselines import bigram_weights, ngram_weights
 from .display import format_number, format_vector, format_weights, round_number, round_weights
+from .feasibility import Requirement, Verdict, inside_convex_hull, requirement, rivals, ties, verdict
+from .fit import FitResult, FitStep, dimension_sweep, fit, lift, loss_and_grads, target_weights
 from .trace import PhraseTrace, trace_phrase
 
 __all__ = [
@@ -19,4 +23,6 @@ __all__ = [
     "bigram_weights", "ngram_weights",
     "format_number", "format_vector", "format_weights", "round_number", "round_weights",
     "PhraseTrace", "trace_phrase",
+    "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",
+    "FitResult", "FitStep", "dimension_sweep", "fit", "lift", "loss_and_grads", "target_weights",
 ]

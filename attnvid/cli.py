@@ -6,6 +6,7 @@ Never a traceback: a user should see what to fix, not where our code was.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from .problems import ScriptError
@@ -45,6 +46,35 @@ def _numbers(args) -> int:
     return 0
 
 
+def _fit(args) -> int:
+    from .fitting import as_json, as_text, run_fit, write_model
+    try:
+        script = load_script(args.script)
+        report = run_fit(script, steps=args.steps)
+    except ScriptError as e:
+        print(e, file=sys.stderr)
+        return 2
+    text = json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
+        else as_text(report)
+    if args.write:
+        try:
+            write_model(report, args.write)
+        except OSError as e:
+            print(f"attnvid: cannot write {args.write}: {e.strerror or e}", file=sys.stderr)
+            return 2
+        if args.format != "json":
+            text += f"Wrote {args.write}: a model file for `model:` in any script.\n"
+    sys.stdout.write(text)
+    return 0
+
+
+def _positive(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= 100_000:
+        raise argparse.ArgumentTypeError("steps must be between 1 and 100000")
+    return n
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="attnvid", description="Animated self-attention explainers from YAML scripts.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -56,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--format", choices=FORMATS, default="table",
                    help="table (terminal), markdown (for a post), csv or json (full precision)")
     n.set_defaults(run=_numbers)
+    f = sub.add_parser("fit", help="learn W_search and W_offer for the script's focus/target pairs, "
+                                   "and say which patterns 2D can hold")
+    f.add_argument("script", metavar="SCRIPT")
+    f.add_argument("--format", choices=("table", "json"), default="table")
+    f.add_argument("--steps", type=_positive, default=3000, help="gradient steps (default 3000)")
+    f.add_argument("--write", metavar="OUT.yaml", help="save the fitted matrices as a model file")
+    f.set_defaults(run=_fit)
     return p
 
 

@@ -120,3 +120,61 @@ def caption(beat: str, trace: PhraseTrace, overrides=None) -> str:
     if beat == "softmax" and focus_facts(trace).hidden and text is DEFAULT_NARRATION[beat]:
         filled += " Later words are hidden by the causal mask: their weight is exactly 0."
     return filled
+
+
+# -- the learning scenes -------------------------------------------------------------------
+
+LEARNING_BEATS = ("random_start", "training", "learned")
+CRAMPED_BEATS = ("hull", "sweep")
+
+
+def _pairs(words_weights) -> str:
+    """'sat 0.83, typed 0.77 and Is 0.12'"""
+    parts = [f"{w} {v}" for w, v in words_weights]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def learning_captions(targets, start_weights, end_weights, winners_at_end, steps) -> dict[str, str]:
+    """Captions for the Learning scene, every claim read off the fit's history.
+
+    targets: target words; start_weights/end_weights: their display weights at the first and
+    last recorded step; winners_at_end: for each phrase, whether its target is the top weight.
+    """
+    start = _pairs(zip(targets, start_weights))
+    end = _pairs(zip(targets, end_weights))
+    won = [t for t, w in zip(targets, winners_at_end) if w]
+    lost = [t for t, w in zip(targets, winners_at_end) if not w]
+    verdict = (f"{' and '.join(won)} now win{'s' if len(won) == 1 else ''} their rows" if won else
+               "no target wins its row yet")
+    if lost:
+        verdict += f"; {' and '.join(lost)} still do{'es' if len(lost) == 1 else ''} not"
+    return {
+        "random_start": f"Before training the two matrices are random, and the targets get little: {start}.",
+        "training": "Training nudges both matrices a little at a time, always in the direction that "
+                    "gives each target more weight. The loss, how surprised the model is by the "
+                    "targets, falls as it goes.",
+        "learned": f"After {steps} steps the targets get {end}: {verdict}.",
+    }
+
+
+def _and(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def cramped_captions(target, focus, inside_hull, rivals, dims, mean_weights) -> dict[str, str]:
+    """Captions for the Cramped scene: the convex-hull argument and the dimension sweep.
+
+    mean_weights: the targets' mean display weight for each entry of dims.
+    """
+    if inside_hull:
+        hull = (f"Seen from {focus}, {target} sits inside the outline around {_and(rivals)}. "
+                f"Whichever way {focus}'s search points, one of them scores higher than {target}.")
+    else:
+        hull = (f"Seen from {focus}, {target} is a corner of the outline around the words, so some "
+                f"search direction does make it win.")
+    rise = "rise" if float(mean_weights[-1]) > float(mean_weights[0]) else "do not rise"
+    sweep = (f"More numbers per word make room. Fitted again with {dims[0]} up to {dims[-1]} "
+             f"dimensions, the targets' weights {rise}: on average from {mean_weights[0]} to "
+             f"{mean_weights[-1]}.")
+    return {"hull": hull, "sweep": sweep}

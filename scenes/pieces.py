@@ -388,7 +388,7 @@ class WeightBars(VGroup):
                                colour=style.MUTED if hidden[j] else style.TEXT)
             value.scale(min(1.0, slot * 0.92 / value.width)).next_to(bar, UP, buff=0.08)
             label = text(tokens[j], size=20, colour=style.MUTED if hidden[j] else colours[j])
-            label.scale(min(1.0, slot * 0.92 / label.width)).move_to([x, box.bottom + 0.2, 0])
+            label.scale(min(1.0, slot * 0.85 / label.width)).move_to([x, box.bottom + 0.2, 0])
             self.bars.add(bar)
             self.values.add(value)
             self.labels.add(label)

@@ -26,7 +26,7 @@ def test_check_passes_every_shipped_script_and_says_who_wins():
     lines = r.stdout.splitlines()
     assert len(lines) == len(list(SCRIPTS.glob("*.yaml")))
     cat_sat = next(l for l in lines if "cat_sat.yaml" in l)
-    assert "'cat' gives its largest weight to 'sat' (0.62), the target" in cat_sat
+    assert "'cat' gives its largest weight to 'sat' (0.95), the target" in cat_sat
     assert any("model.yaml: ok: a model file: 11 words, 5 positions, 2D" in l for l in lines)
 
 
@@ -69,9 +69,9 @@ def test_numbers_markdown_is_a_table_a_blogger_can_paste():
     assert r.returncode == 0
     md = r.stdout
     assert '## "The cat sat on the" → mat' in md
-    assert "| 1 | cat | [1.00, 0.50] | [0.00, 0.10] | [1.00, 0.60] | [3.00, 0.60] | [1.20, 1.00] |" in md
+    assert "| 1 | cat | [1.00, 0.50] | [0.00, 0.10] | [1.00, 0.60] | [1.24, 1.75] | [7.30, 0.98] |" in md
     weights = [l for l in md.splitlines() if l.startswith("| 1 cat |")]
-    assert weights[-1] == "| 1 cat | 0.15 | 0.06 | 0.62 | 0.02 | 0.15 | 1.00 |"
+    assert weights[-1] == "| 1 cat | 0.03 | 0.00 | 0.95 | 0.00 | 0.02 | 1.00 |"
     for table_line in (l for l in md.splitlines() if l.startswith("|")):
         assert table_line.endswith("|")
 
@@ -79,7 +79,7 @@ def test_numbers_markdown_is_a_table_a_blogger_can_paste():
 def test_numbers_table_marks_hidden_cells_under_a_causal_mask():
     out = run("numbers", SCRIPTS / "brian_typed.yaml").stdout
     row = next(l for l in out.splitlines() if l.startswith("2 cat") and "1.00" in l)
-    assert row.split() == ["2", "cat", "0.06", "0.68", "0.26", "—", "—", "1.00"]
+    assert row.split() == ["2", "cat", "0.00", "0.96", "0.04", "—", "—", "1.00"]
     assert "hidden by the causal mask" in out
 
 

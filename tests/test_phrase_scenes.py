@@ -137,7 +137,7 @@ phrase: {{text: The cat sat on the, focus: cat, target: sat}}
     slow = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path / "slow").time
     assert fast < 0.75 * slow
     script = load_script(path)
-    assert narration.caption("takeaway", script.traces()[0], script.narration) == "cat ends up closest to sat (0.62)."
+    assert narration.caption("takeaway", script.traces()[0], script.narration) == "cat ends up closest to sat (0.95)."
 
 
 @built

@@ -1,0 +1,155 @@
+"""Learning W_search and W_offer from relevance patterns, with plain numpy gradient descent.
+
+Each Requirement asks that its focus give its largest weight to its target. The loss is the
+mean over requirements of -log(target's weight), the cross-entropy a trained model would feel
+if the target were the right answer. Gradients are worked out by hand (a softmax row of
+bilinear scores is short enough to differentiate on paper) and checked against finite
+differences in the tests. Scores use scale 1, as the article does.
+
+`lift` and `dimension_sweep` ask what extra dimensions buy: the article's 2D vectors are
+extended with seeded per-word and per-position numbers, and the same requirements are fitted
+again in d = 2, 4, 8, ... dimensions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .attention import masked_softmax
+from .feasibility import Requirement, requirement
+
+
+def _frozen(a) -> np.ndarray:
+    a = np.array(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class FitStep:
+    """The state after `step` updates (step 0 is the initial state)."""
+
+    step: int
+    W_search: np.ndarray                 # (d, k) read-only copy
+    W_offer: np.ndarray                  # (d, k) read-only copy
+    loss: float                          # the data loss (without weight decay)
+    target_weights: tuple[float, ...]    # per requirement: the target's weight in its focus row
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    W_search: np.ndarray                 # (d, k) read-only
+    W_offer: np.ndarray                  # (d, k) read-only
+    loss: float
+    target_weights: tuple[float, ...]
+    history: tuple[FitStep, ...]         # step 0, every record_every steps, and the final step
+
+
+def _focus_row(req: Requirement, W_search, W_offer):
+    """The focus's search vector, every offer, and its weight row. (k,), (n, k), (n,)."""
+    q = req.x[req.focus] @ W_search                   # (k,)
+    K = req.x @ W_offer                               # (n, k)
+    p = masked_softmax(K @ q, req.visible)            # (n,), hidden positions exactly 0
+    return q, K, p
+
+
+def target_weights(reqs: Sequence[Requirement], W_search, W_offer) -> tuple[float, ...]:
+    """The target's weight in its focus row, one per requirement."""
+    return tuple(float(_focus_row(r, W_search, W_offer)[2][r.target]) for r in reqs)
+
+
+def loss_and_grads(reqs: Sequence[Requirement], W_search, W_offer):
+    """Mean over requirements of -log(target weight), and its gradients w.r.t. both matrices.
+
+    With scores s = K q (q = x_f W_search, K = x W_offer) and p = softmax(s), the gradient of
+    -log p_t by s is g = p - onehot(t) (0 on hidden positions), so
+        d/dW_search = outer(x_f, g @ K)      d/dW_offer = outer(x.T @ g, q).
+    """
+    W_search = np.asarray(W_search, dtype=float)
+    W_offer = np.asarray(W_offer, dtype=float)
+    loss, dWs, dWo = 0.0, np.zeros_like(W_search), np.zeros_like(W_offer)
+    for r in reqs:
+        q, K, p = _focus_row(r, W_search, W_offer)
+        loss -= np.log(p[r.target])
+        g = p.copy()                                  # (n,) dloss/dscores
+        g[r.target] -= 1.0
+        dWs += np.outer(r.x[r.focus], g @ K)          # (d, k)
+        dWo += np.outer(r.x.T @ g, q)                 # (d, k)
+    m = len(reqs)
+    return float(loss / m), dWs / m, dWo / m
+
+
+def fit(reqs: Sequence[Requirement], *, k: Optional[int] = None, steps: int = 3000,
+        lr: float = 0.5, momentum: float = 0.9, weight_decay: float = 1e-3, seed: int = 0,
+        init_scale: float = 0.5, record_every: int = 50) -> FitResult:
+    """Gradient descent with momentum on loss + weight_decay/2 * (|W_search|^2 + |W_offer|^2).
+
+    Weight decay keeps the matrices finite: a target that can win drives its loss to 0 only as
+    the scores grow without bound, and one that cannot (see feasibility) pulls back. Same inputs,
+    same result, to the bit: the only randomness is the seeded start.
+    """
+    reqs = list(reqs)
+    d = reqs[0].x.shape[1]
+    k = d if k is None else k
+    rng = np.random.default_rng(seed)
+    Ws = rng.normal(0.0, init_scale, (d, k))          # (d, k)
+    Wo = rng.normal(0.0, init_scale, (d, k))          # (d, k)
+    vs, vo = np.zeros_like(Ws), np.zeros_like(Wo)     # momentum buffers
+
+    def record(step, loss):
+        return FitStep(step, _frozen(Ws), _frozen(Wo), loss, target_weights(reqs, Ws, Wo))
+
+    history = []
+    for step in range(steps + 1):
+        loss, dWs, dWo = loss_and_grads(reqs, Ws, Wo)
+        if step % record_every == 0 or step == steps:
+            history.append(record(step, loss))
+        if step == steps:
+            break
+        vs = momentum * vs + dWs + weight_decay * Ws
+        vo = momentum * vo + dWo + weight_decay * Wo
+        Ws = Ws - lr * vs
+        Wo = Wo - lr * vo
+    last = history[-1]
+    return FitResult(last.W_search, last.W_offer, last.loss, last.target_weights, tuple(history))
+
+
+def lift(x_by_phrase, words_by_phrase, d: int, seed: int = 0, scale: float = 0.5) -> list[np.ndarray]:
+    """The article's 2D vectors, given d - 2 more dimensions. [(n, 2)] -> [(n, d)].
+
+    The first two columns stay the article's numbers. Each extra column block is the sum of a
+    vector for the word (the same for "The" and "the": the extras play the part of a richer
+    embedding) and one for the position (so the same word at two positions differs, as it does
+    with positional encodings). Entries are N(0, scale^2 / (d - 2)): each extra vector is about
+    `scale` long whatever d is, so a larger d adds room, not bigger numbers.
+    """
+    if d < 2:
+        raise ValueError("d must be at least 2 (the article's two dimensions)")
+    words = sorted({w.casefold() for ws in words_by_phrase for w in ws})
+    n_max = max(len(x) for x in x_by_phrase)
+    rng = np.random.default_rng(seed)
+    sd = scale / np.sqrt(d - 2) if d > 2 else 0.0
+    by_word = dict(zip(words, rng.normal(0.0, sd, (len(words), d - 2))))   # word -> (d-2,)
+    by_position = rng.normal(0.0, sd, (n_max, d - 2))                      # (n_max, d-2)
+    out = []
+    for x, ws in zip(x_by_phrase, words_by_phrase):
+        x = np.asarray(x, dtype=float)                                      # (n, 2)
+        extra = np.array([by_word[w.casefold()] for w in ws]).reshape(len(ws), d - 2)
+        out.append(np.hstack([x, extra + by_position[:len(x)]]))             # (n, d)
+    return out
+
+
+def dimension_sweep(phrases, dims=(2, 4, 8, 16, 64), **fit_kw) -> list[tuple[int, tuple[float, ...]]]:
+    """For each d: lift every phrase to d dimensions, fit them jointly, keep the target weights.
+
+    `phrases` is a list of (text, tokens, x (n, 2), focus, target, mask).
+    """
+    out = []
+    for d in dims:
+        xs = lift([p[2] for p in phrases], [p[1] for p in phrases], d)
+        reqs = [requirement(text, x, focus, target, mask, tokens)
+                for (text, tokens, _, focus, target, mask), x in zip(phrases, xs)]
+        out.append((d, fit(reqs, **fit_kw).target_weights))
+    return out

@@ -1,0 +1,232 @@
+"""`attnvid fit`: learn W_search and W_offer for a script's focus -> target pairs, and say
+honestly which of those relevance patterns two dimensions can hold, and why.
+
+The verdicts are exact (a linear program in attnmath.feasibility); the matrices come from
+attnmath.fit's gradient descent. `write_model` saves the fitted matrices with the script's
+words and positions as a model file every other command reads.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from attnmath import format_number, format_vector
+from attnmath.feasibility import Requirement, Verdict, requirement, ties, verdict
+from attnmath.fit import FitResult, fit
+
+from .problems import Problem, ScriptError, Where
+from .script import Script
+
+
+@dataclass(frozen=True)
+class TargetReport:
+    req: Requirement
+    alone: Verdict
+    weight: float          # the target's weight under the fitted matrices
+    strongest: int         # the position the focus leans on most under them
+
+
+@dataclass(frozen=True)
+class FitReport:
+    script: Script
+    result: FitResult
+    joint: Verdict
+    targets: tuple[TargetReport, ...]
+    steps: int
+    possible_together: Verdict | None   # the targets each feasible alone, all at once
+
+
+def requirements(script: Script) -> list[Requirement]:
+    """One requirement per phrase that names both a focus and a target."""
+    reqs = []
+    for phrase in script.phrases:
+        if phrase.focus is None or phrase.target is None:
+            continue
+        t = script.trace(phrase)
+        reqs.append(requirement(phrase.text, t.positioned, phrase.focus, phrase.target, phrase.mask,
+                                tokens=phrase.tokens))
+    if not reqs:
+        raise ScriptError([Problem(Where(script.path, 1), "no phrase names both a focus and a target; "
+                                   "`attnvid fit` learns to make each focus lean on its target")])
+    return reqs
+
+
+def run_fit(script: Script, steps: int = 3000, seed: int = 0) -> FitReport:
+    reqs = requirements(script)
+    result = fit(reqs, steps=steps, seed=seed)
+    targets = []
+    for req, weight in zip(reqs, result.target_weights):
+        scores = (req.x[req.focus] @ result.W_search) @ (req.x @ result.W_offer).T
+        visible_scores = np.where(req.visible, scores, -np.inf)
+        targets.append(TargetReport(req, verdict([req]), float(weight), int(np.argmax(visible_scores))))
+    alone_ok = [t.req for t in targets if t.alone.feasible]
+    together = verdict(alone_ok) if 1 < len(alone_ok) < len(reqs) else None
+    return FitReport(script, result, verdict(reqs), tuple(targets), steps, together)
+
+
+def as_json(report: FitReport) -> dict:
+    return {
+        "W_search": report.result.W_search.tolist(),
+        "W_offer": report.result.W_offer.tolist(),
+        "jointly_feasible": report.joint.feasible,
+        "joint_margin": report.joint.margin,
+        "feasible_alone_jointly_feasible": None if report.possible_together is None
+        else report.possible_together.feasible,
+        "loss": report.result.loss,
+        "steps": report.steps,
+        "targets": [{
+            "phrase": t.req.phrase,
+            "focus": t.req.tokens[t.req.focus],
+            "target": t.req.tokens[t.req.target],
+            "feasible": t.alone.feasible,
+            "margin": t.alone.margin,
+            "reason": t.alone.reason,
+            "ties": [t.req.tokens[j] for j in ties(t.req)],
+            "weight": t.weight,
+            "strongest": t.req.tokens[t.strongest],
+        } for t in report.targets],
+    }
+
+
+def as_text(report: FitReport) -> str:
+    """Plain words first, numbers beside them."""
+    lines = []
+    for t in report.targets:
+        r = t.req
+        focus, target = r.tokens[r.focus], r.tokens[r.target]
+        lines.append(f'"{r.phrase}": {focus} -> {target}')
+        if t.alone.feasible:
+            lines.append(f"  possible in 2D: some W_search, W_offer make {target} {focus}'s top score "
+                         f"(best margin {format_number(t.alone.margin, 3)} with entries of "
+                         "W_search·W_offerᵀ in [-1, 1])")
+        else:
+            lines.append(f"  impossible in 2D: {t.alone.reason}")
+        tied = [r.tokens[j] for j in ties(r)]
+        if tied:
+            lines.append(f"  {', '.join(tied)} shares {target}'s vector {format_vector(r.x[r.target])}, "
+                         "so it always gets the same weight")
+        lead = "the top weight" if t.strongest == r.target or t.strongest in ties(r) else \
+            f"{r.tokens[t.strongest]} leads"
+        lines.append(f"  after fitting: {target} gets weight {format_number(t.weight)} ({lead})")
+    lines.append("")
+    if report.joint.feasible:
+        lines.append(f"All {len(report.targets)} patterns at once: possible in 2D "
+                     f"(margin {format_number(report.joint.margin, 3)}).")
+    else:
+        reason = report.joint.reason[:1].upper() + report.joint.reason[1:]
+        lines.append(f"All {len(report.targets)} patterns at once: impossible in 2D. {reason}")
+        if report.possible_together is not None:
+            names = ", ".join(t.req.tokens[t.req.target] for t in report.targets if t.alone.feasible)
+            word = "possible" if report.possible_together.feasible else "impossible"
+            lines.append(f"The ones 2D can hold on their own ({names}), at once: {word}"
+                         + (f" (margin {format_number(report.possible_together.margin, 3)})."
+                            if report.possible_together.feasible else "."))
+    lines.append(f"Fitted ({report.steps} steps, loss {format_number(report.result.loss, 3)}):")
+    for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
+        lines.append(f"  {name} = [" + ", ".join(format_vector(row) for row in W) + "]")
+    return "\n".join(lines) + "\n"
+
+
+_PLAIN = re.compile(r"[^\s:#\[\]{},&*!|>'\"%@`-][^\s:#\[\]{},]*")
+
+
+def _key(word: str) -> str:
+    """A word as a YAML key our loader reads back as the same text (quoted only when needed)."""
+    return word if _PLAIN.fullmatch(word) else json.dumps(word, ensure_ascii=False)
+
+
+def _exact(x: float) -> str:
+    """Two decimals when that is exact (the article's 0.30), else the full float."""
+    s = f"{float(x):.2f}"
+    return s if float(s) == float(x) else repr(float(x))
+
+
+def _vec(v, decimals=None) -> str:
+    return "[" + ", ".join(format_number(x, decimals) if decimals else _exact(x) for x in v) + "]"
+
+
+def model_yaml(report: FitReport, decimals: int = 2) -> str:
+    """A model file: the script's words and positions with the fitted matrices, rounded to
+    `decimals` so a viewer can redo every score by hand."""
+    m = report.script.model
+    out = [f"# A model for `model: <this file>` in any script: the words and positions of",
+           f"# {report.script.path}, with W_search and W_offer fitted by `attnvid fit` ({report.steps} steps",
+           "# of gradient descent on the cross-entropy of each target's weight; attnmath/fit.py),",
+           f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
+    for t in report.targets:
+        r = t.req
+        lead = "the top weight" if t.strongest == r.target or t.strongest in ties(r) else f"{r.tokens[t.strongest]} leads"
+        why = "" if t.alone.feasible else "; no 2D matrices can make it win"
+        out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({lead}{why})')
+    out.append("")
+    out.append("embeddings:")
+    out += [f"  {_key(w)}: {_vec(v)}" for w, v in m.embeddings.items()]
+    out.append("positions:")
+    out += [f"  - {_vec(v)}" for v in m.positions]
+    for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
+        out.append(f"{name}:")
+        out += [f"  - {_vec(row, decimals)}" for row in W]
+    if m.W_value is not None:
+        out.append("W_value:")
+        out += [f"  - {_vec(row)}" for row in m.W_value]
+    out.append(f"scale: {m.scale}")
+    return "\n".join(out) + "\n"
+
+
+def write_model(report: FitReport, path: str) -> None:
+    """Write atomically: a reader never sees half a file, and a failure leaves none."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".fit-", suffix=".yaml", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(model_yaml(report))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- numbers for the learning scenes (scenes draw them; they compute nothing) -------------
+
+def focus_rows(reqs, W_search, W_offer) -> list[np.ndarray]:
+    """Each requirement's focus row of weights under the given matrices, via attnmath."""
+    from attnmath import masked_softmax
+    rows = []
+    for r in reqs:
+        scores = (r.x[r.focus] @ np.asarray(W_search)) @ (r.x @ np.asarray(W_offer)).T   # (n,)
+        rows.append(masked_softmax(scores[None, :], r.visible[None, :])[0])
+    return rows
+
+
+def hull_order(points) -> list[int]:
+    """Indices of the convex hull's corners, counter-clockwise (Andrew's monotone chain)."""
+    pts = np.asarray(points, float)
+    order = sorted(range(len(pts)), key=lambda i: (pts[i][0], pts[i][1]))
+
+    def cross(o, a, b):
+        return (pts[a][0] - pts[o][0]) * (pts[b][1] - pts[o][1]) - (pts[a][1] - pts[o][1]) * (pts[b][0] - pts[o][0])
+    lower, upper = [], []
+    for i in order:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], i) <= 1e-12:
+            lower.pop()
+        lower.append(i)
+    for i in reversed(order):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], i) <= 1e-12:
+            upper.pop()
+        upper.append(i)
+    return lower[:-1] + upper[:-1]
+
+
+def sweep_winners(x, visible, angles) -> np.ndarray:
+    """For a search direction at each angle, the visible position with the highest score
+    (u . x_j, with u the unit vector at that angle). (len(angles),) ints."""
+    u = np.stack([np.cos(angles), np.sin(angles)], axis=1)          # (a, 2)
+    scores = u @ np.asarray(x, float).T                               # (a, n)
+    scores[:, ~np.asarray(visible, bool)] = -np.inf
+    return scores.argmax(axis=1)
