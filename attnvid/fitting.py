@@ -165,7 +165,8 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
         out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({lead}{why})')
     out.append("")
     out.append("embeddings:")
-    out += [f"  {_key(w)}: {_vec(v)}" for w, v in m.embeddings.items()]
+    # alphabetical, so the file reads as a vocabulary rather than as one of the phrases
+    out += [f"  {_key(w)}: {_vec(m.embeddings[w])}" for w in sorted(m.embeddings, key=str.casefold)]
     out.append("positions:")
     out += [f"  - {_vec(v)}" for v in m.positions]
     for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):

@@ -1,0 +1,88 @@
+"""The Learning and Cramped scenes, built in pytest: what they show is the fit's own numbers."""
+import re
+
+import numpy as np
+import pytest
+
+from attnmath import format_number, format_weights
+from attnvid import narration
+from scene_support import build
+
+pytestmark = pytest.mark.slow
+
+
+def numbers_in(strings):
+    return {n for s in strings for n in re.findall(r"-?\d+\.\d+", s)}
+
+
+@pytest.fixture(scope="module")
+def learning(tmp_path_factory):
+    from scenes.learning import Learning
+    return build(Learning, tmp_path_factory.mktemp("learning"))
+
+
+@pytest.fixture(scope="module")
+def cramped(tmp_path_factory):
+    from scenes.learning import Cramped
+    return build(Cramped, tmp_path_factory.mktemp("cramped"))
+
+
+def test_learning_shows_only_the_historys_numbers(learning):
+    data = learning.data
+    allowed = set()
+    for h, rows in zip(data.history, data.rows):
+        allowed |= {format_number(x) for W in (h.W_search, h.W_offer) for x in W.ravel()}
+        allowed |= {w for row in rows for w in format_weights(row)}
+        allowed.add(format_number(h.loss, 3))
+    shown = numbers_in(learning.numbers_shown)
+    assert shown <= allowed, shown - allowed
+    # start and end states are really on screen, and every recorded step's counter appeared
+    first, last = data.history[0], data.history[-1]
+    assert {format_number(x) for x in first.W_search.ravel()} <= shown
+    assert {format_number(x) for x in last.W_offer.ravel()} <= shown
+    for h in data.history:
+        assert f"step {h.step}  loss {format_number(h.loss, 3)}" in learning.numbers_shown
+    assert [b[0] for b in learning.beats_played] == list(narration.LEARNING_BEATS)
+
+
+def test_learning_starts_flat_and_ends_with_the_feasible_targets_on_top(learning):
+    data = learning.data
+    for k, req in enumerate(data.reqs):
+        start, end = data.rows[0][k], data.rows[-1][k]
+        assert start[req.target] < 0.5
+        wins = int(np.argmax(end)) == req.target
+        assert wins == (req.tokens[req.target] in ("sat", "typed"))   # Is cannot win in 2D
+    assert data.history[-1].loss < data.history[0].loss
+
+
+def test_learning_captions_state_the_numbers():
+    from attnvid.fitting import requirements
+    from attnvid.script import load_script
+    from scenes.learning import LearningData, SCRIPT
+    data = LearningData(load_script(SCRIPT))
+    targets = [r.tokens[r.target] for r in data.reqs]
+    end = [format_weights(data.rows[-1][k])[r.target] for k, r in enumerate(data.reqs)]
+    wins = [int(np.argmax(data.rows[-1][k])) == r.target for k, r in enumerate(data.reqs)]
+    text = narration.learning_captions(targets, end, end, wins, data.steps)["learned"]
+    assert text == (f"After 3000 steps the targets get sat {end[0]}, typed {end[1]} and Is {end[2]}: "
+                    "sat and typed now win their rows; Is still does not.")
+
+
+def test_cramped_sweeps_every_direction_and_is_never_wins(cramped):
+    data = cramped.data
+    r = data.req
+    assert r.tokens[r.target] == "Is" and data.inside
+    assert r.target not in set(data.winners.tolist())
+    assert set(data.winners.tolist()) == {j for j in data.rivals}   # every rival wins somewhere
+    assert [b[0] for b in cramped.beats_played] == list(narration.CRAMPED_BEATS)
+
+
+def test_cramped_shows_the_sweeps_numbers_and_they_rise(cramped):
+    data = cramped.data
+    allowed = {format_number(w) for _, ws in data.sweep for w in ws}
+    assert numbers_in(cramped.numbers_shown) <= allowed
+    first, last = data.sweep[0][1], data.sweep[-1][1]
+    assert np.mean(last) > np.mean(first)
+    caption = narration.cramped_captions("Is", "cat", True, ["your", "warm", "black", "cat"], [2, 64],
+                                         [format_number(np.mean(first)), format_number(np.mean(last))])
+    assert "rise" in caption["sweep"] and "do not rise" not in caption["sweep"]
