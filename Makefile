@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup apt test test-quick video references clean
+.PHONY: setup apt test test-quick video phrases references clean
 
 setup: apt $(STAMP)
 
@@ -27,8 +27,13 @@ test: setup
 test-quick: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-# The phrase walkthroughs at preview quality into media/ (one per single-phrase script).
+# The full explainer at preview quality into media/, one clip per section beside it.
 video: setup
+	$(BIN)/manim -ql --disable_caching --save_sections --media_dir media scenes/explainer.py Explainer
+	@ls -1 media/videos/explainer/480p15/Explainer.*
+
+# Every phrase walkthrough (one per single-phrase script).
+phrases: setup
 	$(BIN)/manim -ql -a --disable_caching --media_dir media scenes/phrase.py
 	@ls -1 media/videos/phrase/480p15/*.mp4
 

@@ -13,7 +13,7 @@ gradient descent.
 """
 from .attention import MASKS, SCALES, attend, masked_softmax, positioned, scale_factor, visibility
 from .baselines import bigram_weights, ngram_weights
-from .display import format_number, format_vector, format_weights, round_number, round_weights
+from .display import angle_degrees, format_number, format_vector, format_weights, round_number, round_weights
 from .feasibility import Requirement, Verdict, inside_convex_hull, requirement, rivals, ties, verdict
 from .fit import FitResult, FitStep, dimension_sweep, fit, lift, loss_and_grads, target_weights
 from .trace import PhraseTrace, trace_phrase
@@ -21,7 +21,7 @@ from .trace import PhraseTrace, trace_phrase
 __all__ = [
     "MASKS", "SCALES", "attend", "masked_softmax", "positioned", "scale_factor", "visibility",
     "bigram_weights", "ngram_weights",
-    "format_number", "format_vector", "format_weights", "round_number", "round_weights",
+    "angle_degrees", "format_number", "format_vector", "format_weights", "round_number", "round_weights",
     "PhraseTrace", "trace_phrase",
     "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",
     "FitResult", "FitStep", "dimension_sweep", "fit", "lift", "loss_and_grads", "target_weights",

@@ -60,3 +60,10 @@ def round_weights(row: Sequence[float], decimals: int = 2) -> list[Decimal]:
 def format_weights(row: Sequence[float], decimals: int = 2) -> list[str]:
     """The row's weights as strings that add up to 1.00 (for a row that sums to 1)."""
     return [f"{w:.{decimals}f}" for w in round_weights(row, decimals)]
+
+
+def angle_degrees(a, b) -> float:
+    """The angle between two vectors in degrees (for captions such as "28° apart")."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    cos = float(a @ b) / max(float(np.linalg.norm(a) * np.linalg.norm(b)), 1e-300)
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))

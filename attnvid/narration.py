@@ -34,7 +34,9 @@ DEFAULT_NARRATION = {
 }
 
 PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
-                "target_weight", "verdict")
+                "target_weight", "verdict",
+                # the explainer's sections
+                "cat_typed", "pair", "swapped", "count", "word", "vectors")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 
@@ -178,3 +180,52 @@ def cramped_captions(target, focus, inside_hull, rivals, dims, mean_weights) -> 
              f"dimensions, the targets' weights {rise}: on average from {mean_weights[0]} to "
              f"{mean_weights[-1]}.")
     return {"hull": hull, "sweep": sweep}
+
+
+# -- the full explainer ----------------------------------------------------------------------
+
+SECTIONS = ("embeddings", "dot_product", "positions_needed", "positional_encodings",
+            "phrases_positioned", "relevance_learned", "alignment", "weighted_average",
+            "bigrams", "cramped", "names")
+
+SECTION_NARRATION = {
+    "embeddings": "Here is the whole toy vocabulary, one arrow per word. Real models use hundreds "
+                  "or thousands of numbers per word; two are enough to see the idea. {cat_typed}",
+    "dot_product": "The dot product says how much two arrows point the same way: 1 when they agree, "
+                   "0 at a right angle, -1 when they are opposed. Watch it change as one arrow turns.",
+    "positions_needed": "Without positions, attention cannot tell {pair} from {swapped}: it sees the "
+                        "same two vectors, and each word gets the same output as before, just in the "
+                        "other order.",
+    "positional_encodings": "So each position gets a small vector of its own, added to whatever word "
+                            "sits there. These are the {count} used here.",
+    "phrases_positioned": "Once positions are added, one word is a slightly different vector in each "
+                          "phrase: {word} becomes {vectors}.",
+    "alignment": "Now the five steps, phrase by phrase: search and offer vectors, dot products, "
+                 "softmax, and the weighted sum.",
+    "weighted_average": "Under a causal mask every word's new vector is a weighted average of itself "
+                        "and the words before it. A plain average would count them all alike; "
+                        "attention's weights depend on the words, and they are sharp.",
+    "bigrams": "A bigram model looks only at the word just before; an n-gram model at a fixed few, "
+               "all alike. Attention looks at every earlier word and lets their content decide "
+               "how much each one counts.",
+    "names": "W_search is what most explanations call the query matrix, and W_offer the key "
+             "matrix. The names differ; the arithmetic is the same.",
+}
+
+
+def _angle_sentence(embeddings) -> str:
+    from attnmath import angle_degrees
+    keys = {k.casefold(): k for k in embeddings}
+    if "cat" in keys and "typed" in keys:
+        a = angle_degrees(embeddings[keys["cat"]], embeddings[keys["typed"]])
+        return f"Here cat and typed are {a:.0f}° apart."
+    return ""
+
+
+def section_caption(name: str, overrides=None, **facts) -> str:
+    """A section's caption: the script's override or ours, with {facts} filled in."""
+    text = (overrides or {}).get(name, SECTION_NARRATION.get(name, ""))
+    facts = dict(facts)
+    if "embeddings" in facts:
+        facts["cat_typed"] = _angle_sentence(facts.pop("embeddings"))
+    return _PLACEHOLDER.sub(lambda m: str(facts.get(m.group(1), m.group(0))), text).strip()

@@ -17,12 +17,15 @@ from typing import Mapping, Optional
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 
-from .narration import BEATS, PLACEHOLDERS, unknown_placeholders
+from .narration import (BEATS, CRAMPED_BEATS, LEARNING_BEATS, PLACEHOLDERS, SECTIONS,
+                        unknown_placeholders)
+
+NARRATION_KEYS = tuple(dict.fromkeys(BEATS + LEARNING_BEATS + CRAMPED_BEATS + SECTIONS))
 from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
 from .yamlnodes import Node, read_nodes
 
 MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
-PRESENTATION_KEYS = ("title", "narration", "pace", "captions")
+PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections")
 SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
 CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
 PACE_RANGE = (0.25, 4.0)
@@ -88,6 +91,7 @@ class Script:
     narration: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # beat -> caption
     pace: float = 1.0                        # multiplies every run time and pause
     captions: str = "screen"
+    sections: tuple[str, ...] = SECTIONS     # the explainer's sections, in order
 
     def trace(self, phrase: Phrase) -> PhraseTrace:
         m = self.model
@@ -266,6 +270,20 @@ class _ScriptReader:
         self.problems.raise_if_any()
         return Script(self.path, model, tuple(phrases), **presentation)
 
+    def _sections(self, node: Node) -> Optional[tuple[str, ...]]:
+        """The explainer's sections in the order given: drop or reorder them freely."""
+        if not self.expect(node, "seq", "sections"):
+            return None
+        if not node.value:
+            self.problems.add(node.where, f"sections is empty; list some of: {', '.join(SECTIONS)}")
+            return None
+        names = []
+        for item in node.value:
+            name = self.choice(item, "section", SECTIONS)
+            if name is not None:
+                names.append(name)
+        return tuple(names) if len(names) == len(node.value) else None
+
     def _presentation(self, root: Node) -> dict:
         """Title, narration overrides, pace and captions: how the video tells it."""
         out: dict = {}
@@ -284,10 +302,10 @@ class _ScriptReader:
             node = root.value["narration"]
             lines = {}
             if self.expect(node, "map", "narration"):
-                self.known_keys(node, BEATS, "narration (its keys are the beats)")
+                self.known_keys(node, NARRATION_KEYS, "narration (its keys are beats and sections)")
                 for beat, text_node in node.value.items():
                     text = self.text(text_node, f"the narration for {beat}")
-                    if text is None or beat not in BEATS:
+                    if text is None or beat not in NARRATION_KEYS:
                         continue
                     for name in unknown_placeholders(text):
                         self.problems.add(text_node.where, f"unknown placeholder {{{name}}}"
@@ -295,6 +313,8 @@ class _ScriptReader:
                                           + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
                     lines[beat] = text
             out["narration"] = MappingProxyType(lines)
+        if "sections" in root.value:
+            out["sections"] = self._sections(root.value["sections"])
         return {k: v for k, v in out.items() if v is not None}
 
     @staticmethod

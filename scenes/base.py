@@ -42,8 +42,12 @@ class NarratedScene(Scene):
         """A run time scaled by the script's pace."""
         return seconds * self.pace
 
-    def beat(self, name: str, caption: str, body: Callable[[], None], labels: Callable[[], list] = list):
-        self.next_section(name)
+    def beat(self, name: str, caption: str, body: Callable[[], None], labels: Callable[[], list] = list,
+             section: bool = True):
+        """Play one beat. section=False keeps it inside the current section (the explainer
+        opens one section per idea and plays several beats in it)."""
+        if section:
+            self.next_section(name)
         start = self.time
         if self.captions_on_screen:
             new = Caption(caption, CAPTION)

@@ -58,26 +58,34 @@ class Walk:
         self.scene.play(*anims, run_time=self.t(run_time), **kw)
 
     def labels(self) -> list:
-        """(name, mobject) of every vector label on screen, for layout tests."""
-        on_screen = {id(sub) for m in self.scene.mobjects for sub in m.get_family()}
-        vectors = self.plane.vectors if self.plane else []
-        return [(v.label.original_text, v.label) for v in vectors
-                if v.label is not None and id(v.label) in on_screen and id(v) in on_screen]
+        return labels_on_screen(self.scene, self.plane)
 
     def plane_vectors_on_screen(self) -> list:
-        on_screen = {id(m) for m in self.scene.mobjects}
-        return [v for v in (self.plane.vectors if self.plane else []) if id(v) in on_screen]
+        return vectors_on_screen(self.scene, self.plane)
 
     def panel_pieces(self) -> list:
         return [("panel", self.panel)] if len(self.panel) else []
 
 
-def label_vectors(w: Walk, vectors, names, colours, size=22):
+def labels_on_screen(scene, plane) -> list:
+    """(name, mobject) of every vector label on screen, for placement and layout tests."""
+    on_screen = {id(sub) for m in scene.mobjects for sub in m.get_family()}
+    vectors = plane.vectors if plane else []
+    return [(v.label.original_text, v.label) for v in vectors
+            if v.label is not None and id(v.label) in on_screen and id(v) in on_screen]
+
+
+def vectors_on_screen(scene, plane) -> list:
+    on_screen = {id(m) for m in scene.mobjects}
+    return [v for v in (plane.vectors if plane else []) if id(v) in on_screen]
+
+
+def label_vectors(w, vectors, names, colours, size=22):
     """Give each vector a text label near its tip, placed so that no two labels overlap, nor
     overlap a label already on screen."""
     plane = w.plane
-    others = [box_of(m) for _, m in w.labels() if not any(m is v.label for v in vectors)]
-    for v in w.plane_vectors_on_screen() + list(vectors):
+    others = [box_of(m) for _, m in labels_on_screen(w.scene, plane) if not any(m is v.label for v in vectors)]
+    for v in vectors_on_screen(w.scene, plane) + list(vectors):
         others += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
                                 plane.to_screen(plane.shown(v.end, v.rides)))
     labels = []
@@ -184,6 +192,19 @@ def _title_to_top(w: Walk):
     big, extra = w.title_card
     w.chips = ChipRow(w.trace.tokens, w.colours, w.focus, CHIPS)
     w.play(ReplacementTransform(big, w.chips), *[FadeOut(m) for m in extra], run_time=1.0)
+
+
+def quick_setup(w: Walk):
+    """The phrase's chips and positioned vectors, straight away (for the explainer, which has
+    shown embeddings and positions already)."""
+    t = w.trace
+    w.chips = ChipRow(t.tokens, w.colours, w.focus, CHIPS)
+    w.plane = LivePlane(fit_view(t.positioned))
+    w.ticks = tick_labels(w.plane)
+    w.positioned = [w.plane.vector(t.positioned[i], colour=w.colours[i]) for i in range(t.n)]
+    labels = label_vectors(w, w.positioned, t.tokens, w.colours)
+    w.play(FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
+           *[FadeIn(l) for l in labels], run_time=1.0)
 
 
 # -- 2. embeddings ----------------------------------------------------------------------------

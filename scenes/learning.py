@@ -80,7 +80,7 @@ def _bars(reqs, rows, k, box: Box):
     return WeightBars(r.tokens, colours, rows[k], shown, box, [not v for v in r.visible])
 
 
-def play_learning(scene: NarratedScene, data: LearningData):
+def play_learning(scene: NarratedScene, data: LearningData, section: bool = True, overrides=None):
     reqs, hist, rows = data.reqs, data.history, data.rows
     first, last = hist[0], hist[-1]
     targets = [r.tokens[r.target] for r in reqs]
@@ -211,8 +211,11 @@ def play_learning(scene: NarratedScene, data: LearningData):
                                               color=style.HIGHLIGHT if winners_end[k] else style.MUTED))
         scene.play(*[Create(m) for m in marks], run_time=scene.t(0.8))
 
+    captions.update({k: v for k, v in (overrides or {}).items() if k in captions})
     for name, body in (("random_start", random_start), ("training", training), ("learned", learned)):
-        scene.beat(name, captions[name], body)
+        scene.beat(name, captions[name], body, section=section)
+    return VGroup(title, search_plane, offer_plane, names, labels, loss_frame, curve, *s_vecs, *o_vecs,
+                  *[v.label for v in o_vecs])
 
 
 # -- Cramped --------------------------------------------------------------------------------
@@ -251,7 +254,7 @@ class Cramped(NarratedScene):
         play_cramped(self, self.data)
 
 
-def play_cramped(scene: NarratedScene, data: CrampedData):
+def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True, overrides=None):
     r = data.req
     tokens = r.tokens
     visible = [j for j in range(len(tokens)) if r.visible[j]]
@@ -266,18 +269,10 @@ def play_cramped(scene: NarratedScene, data: CrampedData):
     vecs = {j: plane.vector(r.x[j], colour=colours[j], width=4) for j in visible}
     for j, v in vecs.items():
         v.label = word(tokens[j], size=24, colour=colours[j])
+    from types import SimpleNamespace
     from scenes.beats import label_vectors
-
-    class _W:  # the small part of a Walk that label placement needs
-        def __init__(self):
-            self.plane, self.scene = plane, scene
-
-        def labels(self):
-            return []
-
-        def plane_vectors_on_screen(self):
-            return []
-    label_vectors(_W(), list(vecs.values()), [tokens[j] for j in visible], [colours[j] for j in visible], size=24)
+    label_vectors(SimpleNamespace(plane=plane, scene=scene), list(vecs.values()), [tokens[j] for j in visible],
+                  [colours[j] for j in visible], size=24)
     title = text(f'"{r.phrase}": can {tokens[r.focus]} lean most on {tokens[r.target]}?', size=26).move_to([0, 3.55, 0])
     title.scale(min(1.0, 13 / title.width))
 
@@ -362,8 +357,9 @@ def play_cramped(scene: NarratedScene, data: CrampedData):
         scene.play(LaggedStart(*[Create(l[0]) for l in lines], lag_ratio=0.3),
                    *[FadeIn(VGroup(l[1], l[2], l[3])) for l in lines], run_time=scene.t(2.5))
 
-    scene.beat("hull", captions["hull"], hull)
-    scene.beat("sweep", captions["sweep"], sweep_plot)
+    captions.update({k: v for k, v in (overrides or {}).items() if k in captions})
+    scene.beat("hull", captions["hull"], hull, section=section)
+    scene.beat("sweep", captions["sweep"], sweep_plot, section=section)
 
 
 ORIGIN_POINT = np.zeros(3)

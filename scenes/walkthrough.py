@@ -57,6 +57,21 @@ def play_walkthrough(scene: NarratedScene, script: Script, trace):
     return w
 
 
+def play_alignment(scene: NarratedScene, script: Script, trace):
+    """Steps 1-5 for one phrase, inside the current section: the walkthrough's beats from the
+    projections on, after a quick set-up of the phrase's chips and positioned vectors."""
+    w = beats.Walk(scene, trace)
+    m = script.model
+    scene.beat(f"phrase: {trace.text}", narration.caption("title", trace, script.narration),
+               lambda: beats.quick_setup(w), labels=lambda: w.labels(), section=False)
+    for name, body in (("projections", lambda: beats.projections(w, m.W_search, m.W_offer)),
+                       ("scores", lambda: beats.scores(w)), ("softmax", lambda: beats.softmax(w)),
+                       ("weighted_sum", lambda: beats.weighted_sum(w))):
+        scene.beat(name, narration.caption(name, trace, script.narration), body,
+                   labels=lambda: w.labels() + w.panel_pieces(), section=False)
+    return w
+
+
 def load_or_exit(path) -> Script:
     """Load a script, or print its problems like `attnvid check` and stop before rendering."""
     try:

@@ -15,11 +15,11 @@ REFERENCE = ROOT / "tests" / "reference"
 FRAME_SIZE = (427, 240)     # small enough to keep in git, large enough to see a layout change
 
 
-def render(scene_file: str, scene: str, media_dir: Path, quality: str = "l", env=None) -> Path:
+def render(scene_file: str, scene: str, media_dir: Path, quality: str = "l", env=None, extra=()) -> Path:
     subprocess.run([str(MANIM), f"-q{quality}", "--disable_caching", "--media_dir", str(media_dir),
-                    "--progress_bar", "none", str(ROOT / scene_file), scene],
+                    "--progress_bar", "none", *extra, str(ROOT / scene_file), scene],
                    cwd=ROOT, check=True, capture_output=True, timeout=900, env=env)
-    (video,) = (media_dir / "videos").rglob(f"{scene}.mp4")
+    (video,) = [v for v in (media_dir / "videos").rglob(f"{scene}.mp4") if v.parent.name != "sections"]
     return video
 
 

@@ -1,0 +1,97 @@
+"""The full explainer: built in pytest for the shipped script and a shortened, reordered one;
+every claim its captions make is checked against the numbers; one real render with sections."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+from attnmath import angle_degrees, format_vector
+from attnvid import explainer_data as data
+from attnvid import narration
+from attnvid.script import load_script
+from conftest import ROOT, SCRIPTS
+from render_support import probe, render, srt_cues
+from scene_support import build
+
+pytestmark = pytest.mark.slow
+
+
+def explainer_class(monkeypatch, path):
+    monkeypatch.setenv("ATTN_SCRIPT", str(path))
+    import importlib
+    import scenes.explainer as module
+    module = importlib.reload(module)
+    return module.Explainer
+
+
+def test_the_shipped_explainer_builds_every_section_in_order(monkeypatch, tmp_path):
+    scene = build(explainer_class(monkeypatch, SCRIPTS / "explainer.yaml"), tmp_path)
+    script = load_script(SCRIPTS / "explainer.yaml")
+    played = [b[0] for b in scene.beats_played]
+    order = [name for name in played if name in narration.SECTIONS]
+    assert order == [s for s in script.sections if s not in ("relevance_learned", "cramped")]
+    assert 180 <= scene.time <= 480, scene.time          # 3 to 8 minutes
+    shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
+    traces = script.traces()
+    for t in traces:                                          # the article's vectors are on screen
+        assert {format_vector(v).strip("[]").split(", ")[0] for v in t.positioned} <= shown
+
+
+def test_a_shortened_reordered_script_plays_just_those_sections(monkeypatch, tmp_path, write):
+    path = write("short.yaml", f"model: {SCRIPTS / 'model.yaml'}\nphrases:\n"
+                               "  - {text: The cat sat on the, focus: cat, target: sat}\n"
+                               "sections: [names, positions_needed, bigrams]\n")
+    scene = build(explainer_class(monkeypatch, path), tmp_path)
+    assert [b[0] for b in scene.beats_played] == ["names", "positions_needed", "bigrams"]
+
+
+def test_the_captions_claims_hold():
+    script = load_script(SCRIPTS / "explainer.yaml")
+    m = script.model
+    caption = narration.section_caption("embeddings", embeddings=m.embeddings)
+    angle = angle_degrees(m.embeddings["cat"], m.embeddings["typed"])
+    assert f"cat and typed are {angle:.0f}° apart" in caption
+    # without positions, the same word gets the same output in either order
+    one, two = data.order_blind(script)
+    np.testing.assert_allclose(one.outputs[0], two.outputs[1])
+    np.testing.assert_allclose(one.outputs[1], two.outputs[0])
+    # the causal mask hides later words: weight exactly 0; attention is sharper than a plain average
+    t = script.traces()[1]
+    flat, sharp = data.flat_and_sharp(t, t.focus)
+    assert (sharp[~t.visible[t.focus]] == 0).all() and (flat[~t.visible[t.focus]] == 0).all()
+    assert sharp.max() > flat.max()
+    # the bigram looks only one back; attention is computed
+    windows = data.fixed_windows(t)
+    assert windows["bigram"][3].tolist() == [0, 0, 1, 0, 0]
+    np.testing.assert_array_equal(windows["attention"], t.weights)
+    # the dot product examples are the article's
+    assert [e.value for e in data.dot_examples()] == [1.0, 0.0, -1.0]
+    phrases = narration.section_caption("phrases_positioned", word="cat", vectors=", ".join(
+        format_vector(t.positioned[t.tokens.index("cat")]) for t in script.traces()))
+    assert "[1.00, 0.60], [1.10, 0.60], [1.20, 0.50]" in phrases
+
+
+def test_one_ql_render_with_sections(tmp_path):
+    video = render("scenes/explainer.py", "Explainer", tmp_path, extra=["--save_sections"])
+    info = probe(video)
+    assert (info["codec_name"], info["pix_fmt"]) == ("h264", "yuv420p")
+    assert 180 <= info["duration"] <= 480
+    index = next((video.parent / "sections").glob("*.json"))
+    sections = json.loads(index.read_text())
+    names = [s["name"] for s in sections]
+    assert names[:1] == ["autocreated"] or names[0] == "embeddings"
+    wanted = list(load_script(SCRIPTS / "explainer.yaml").sections)
+    assert [n for n in names if n in wanted] == wanted
+    total = 0.0
+    for s in sections:
+        clip = video.parent / "sections" / s["video"]
+        assert clip.exists()
+        clip_info = probe(clip)
+        assert clip_info["codec_name"] == "h264"
+        total += clip_info["duration"]
+    assert abs(total - info["duration"]) < 1.0
+    cues = srt_cues(video.with_suffix(".srt"))
+    assert cues[0][0] < 1.0 and abs(cues[-1][1] - info["duration"]) < 1.0
+    for (s1, e1, _), (s2, _, _) in zip(cues, cues[1:]):
+        assert s2 >= e1 - 0.05                            # in order, no overlaps
