@@ -388,13 +388,7 @@ def softmax(w: Walk):
     w.play(FadeIn(w.bars.baseline), FadeIn(w.bars.labels), run_time=0.4)
     w.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in w.bars.bars], lag_ratio=0.1),
            LaggedStart(*[FadeIn(v) for v in w.bars.values], lag_ratio=0.1), run_time=1.4)
-    anims = []
-    if any(hidden):
-        note = text("later words: hidden by the causal mask", size=20, colour=style.MUTED)
-        hidden_bars = VGroup(*[w.bars.labels[j] for j in range(t.n) if hidden[j]])
-        note.scale(min(1.0, (bars_box.w * 0.9) / note.width)).next_to(w.bars, UP, buff=0.15).align_to(hidden_bars, RIGHT)
-        anims.append(FadeIn(note))
-        w.panel.add(note)
+    anims = []   # hidden words show as grey bars at 0.00; the caption says why
     total = NumberText(" + ".join(x for x, h in zip(shown, hidden) if not h) + f" = {sum(float(x) for x in shown):.2f}",
                        size=22, colour=style.MUTED)
     fit(total, Box(PANEL.cx, GRID_SMALL.bottom - 0.3, PANEL.w, 0.4))
