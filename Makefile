@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup apt test test-quick video phrases references clean
+.PHONY: setup apt test test-quick video phrases references bench clean
 
 setup: apt $(STAMP)
 
@@ -40,6 +40,10 @@ phrases: setup
 # Re-make the key frames the render test compares against (after a deliberate change of look).
 references: setup
 	$(BIN)/python tools/update_references.py
+
+# Render times against the ffmpeg-only floor; writes bench-out/bench.{json,md}.
+bench: setup
+	$(BIN)/python tools/bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
