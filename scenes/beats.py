@@ -165,6 +165,7 @@ def zoom(w: Walk, points, run_time=1.2):
 # -- 1. title ---------------------------------------------------------------------------------
 
 def title(w: Walk):
+    """The phrase as chips, the word it should lead to, and the word we follow."""
     t = w.trace
     big = ChipRow(t.tokens, w.colours, w.focus, Box(0, 0.9, 12.5, 1.3), size=48)
     parts = [big]
@@ -210,6 +211,7 @@ def quick_setup(w: Walk):
 # -- 2. embeddings ----------------------------------------------------------------------------
 
 def embeddings(w: Walk):
+    """The chips move up; each word's embedding grows from the origin with its label."""
     t = w.trace
     _title_to_top(w)
     view = fit_view(np.vstack([t.embeddings, t.positioned]))
@@ -275,6 +277,8 @@ def _matrix_strings(W):
 
 
 def projections(w: Walk, W_search, W_offer):
+    """The plane itself transformed by W_search, then by W_offer, the positioned vectors riding
+    along; the grid eases back so the results can be read off; a table lists them."""
     t = w.trace
     plane = w.plane
     clear_panel(w)
@@ -401,6 +405,7 @@ def softmax(w: Walk):
 # -- 7. weighted sum --------------------------------------------------------------------------
 
 def weighted_sum(w: Walk):
+    """Each visible word's vector shrunk by its weight and laid tip to tail: the new vector."""
     t, f = w.trace, w.focus
     plane = w.plane
     weights = t.weights[f]
@@ -449,6 +454,7 @@ def weighted_sum(w: Walk):
 # -- 8. takeaway ------------------------------------------------------------------------------
 
 def takeaway(w: Walk):
+    """Where the focus word's weight went, stated from the numbers."""
     t = w.trace
     facts = w.facts
     clear_panel(w)
