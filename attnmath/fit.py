@@ -19,12 +19,7 @@ import numpy as np
 
 from .attention import masked_softmax
 from .feasibility import Requirement, requirement
-
-
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
+from .trace import frozen
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +94,7 @@ def fit(reqs: Sequence[Requirement], *, k: Optional[int] = None, steps: int = 30
     vs, vo = np.zeros_like(Ws), np.zeros_like(Wo)     # momentum buffers
 
     def record(step, loss):
-        return FitStep(step, _frozen(Ws), _frozen(Wo), loss, target_weights(reqs, Ws, Wo))
+        return FitStep(step, frozen(Ws), frozen(Wo), loss, target_weights(reqs, Ws, Wo))
 
     history = []
     for step in range(steps + 1):

@@ -16,14 +16,9 @@ from .attention import attend, positioned, scale_factor, visibility
 TIE = 1e-9  # far below display precision, far above float rounding noise
 
 
-def _frozen(a) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
-def _frozen_bool(a) -> np.ndarray:
-    a = np.array(a, dtype=bool)
+def frozen(a, dtype=float) -> np.ndarray:
+    """A read-only copy: traces and fit histories can be shared without being changed."""
+    a = np.array(a, dtype=dtype)
     a.setflags(write=False)
     return a
 
@@ -94,8 +89,8 @@ def trace_phrase(tokens, embeddings, positions, W_search, W_offer, W_value=None,
     return PhraseTrace(
         text=" ".join(tokens) if text is None else text, tokens=tokens, mask=mask,
         scale=scale_factor(scale, W_search),
-        embeddings=_frozen(emb), positions=_frozen(pos), positioned=_frozen(x),
-        search=_frozen(search), offer=_frozen(offer), scores=_frozen(scores),
-        visible=_frozen_bool(visibility(n, mask)), weights=_frozen(weights),
-        values=_frozen(values), outputs=_frozen(outputs),
+        embeddings=frozen(emb), positions=frozen(pos), positioned=frozen(x),
+        search=frozen(search), offer=frozen(offer), scores=frozen(scores),
+        visible=frozen(visibility(n, mask), bool), weights=frozen(weights),
+        values=frozen(values), outputs=frozen(outputs),
         focus=focus, target=target, predict=predict)
