@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from attnmath import format_number, format_vector
+from attnmath import format_number, format_vector, masked_softmax
 from attnmath.feasibility import Requirement, Verdict, requirement, ties, verdict
 from attnmath.fit import FitResult, fit
 
@@ -154,7 +154,7 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
     """A model file: the script's words and positions with the fitted matrices, rounded to
     `decimals` so a viewer can redo every score by hand."""
     m = report.script.model
-    out = [f"# A model for `model: <this file>` in any script: the words and positions of",
+    out = ["# A model for `model: <this file>` in any script: the words and positions of",
            f"# {report.script.path}, with W_search and W_offer fitted by `attnvid fit` ({report.steps} steps",
            "# of gradient descent on the cross-entropy of each target's weight; attnmath/fit.py),",
            f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
@@ -197,7 +197,6 @@ def write_model(report: FitReport, path: str) -> None:
 
 def focus_rows(reqs, W_search, W_offer) -> list[np.ndarray]:
     """Each requirement's focus row of weights under the given matrices, via attnmath."""
-    from attnmath import masked_softmax
     rows = []
     for r in reqs:
         scores = (r.x[r.focus] @ np.asarray(W_search)) @ (r.x @ np.asarray(W_offer)).T   # (n,)

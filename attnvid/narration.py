@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from attnmath import PhraseTrace, round_weights
+from attnmath import PhraseTrace, angle_degrees, round_weights
 
 BEATS = ("title", "embeddings", "positions", "projections", "scores", "softmax",
          "weighted_sum", "takeaway")
@@ -214,7 +214,6 @@ SECTION_NARRATION = {
 
 
 def _angle_sentence(embeddings) -> str:
-    from attnmath import angle_degrees
     keys = {k.casefold(): k for k in embeddings}
     if "cat" in keys and "typed" in keys:
         a = angle_degrees(embeddings[keys["cat"]], embeddings[keys["typed"]])

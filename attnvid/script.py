@@ -11,7 +11,6 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping, Optional
 

@@ -8,9 +8,13 @@ the end of each beat, so tests can check both without looking at pixels.
 """
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from manim import FadeIn, FadeOut, Scene
+
+from attnvid.problems import ScriptError
+from attnvid.script import Script, load_script
 
 from . import style
 from .layout import CAPTION, Box
@@ -64,3 +68,30 @@ class NarratedScene(Scene):
         self.beats_played.append((name, start, self.time))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
+
+
+def load_or_exit(path) -> Script:
+    """Load a script, or print its problems like `attnvid check` and stop before rendering."""
+    try:
+        script = load_script(path)
+    except ScriptError as e:
+        print(e, file=sys.stderr)
+        raise SystemExit(2)
+    if script.model.dimensions != 2:
+        print(f"{path}:1: the scenes draw 2D vectors, but this model's vectors have "
+              f"{script.model.dimensions} numbers; `attnvid numbers` shows any dimension", file=sys.stderr)
+        raise SystemExit(2)
+    return script
+
+
+class ScriptScene(NarratedScene):
+    """A NarratedScene driven by a script file: loaded and validated in setup, before any frame,
+    and its pace and caption choice applied."""
+
+    script_path: str = ""
+
+    def setup(self):
+        super().setup()
+        self.script = load_or_exit(self.script_path)
+        self.pace = self.script.pace
+        self.captions_on_screen = self.script.captions == "screen"

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, Indicate, LaggedStart,
+from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart,
                    Line, MathTex, Rectangle, UpdateFromAlphaFunc, VGroup)
 
 from attnmath import format_number, format_vector, format_weights
@@ -22,22 +22,21 @@ from attnvid import explainer_data as data
 from attnvid import narration
 
 from scenes import style
-from scenes.base import NarratedScene
+from scenes.base import ScriptScene
 from scenes.beats import label_vectors, panel_column, _row
 from scenes.layout import PANEL, PLANE, Box, fit_view
 from scenes.learning import CrampedData, LearningData, play_cramped, play_learning
 from scenes.pieces import LivePlane, MatrixMob, NumberText, WeightBars, fit, text, tick_labels, word
-from scenes.walkthrough import load_or_exit, play_alignment
+from scenes.walkthrough import play_alignment
 
 SCRIPT = os.environ.get("ATTN_SCRIPT") or str(Path(__file__).resolve().parent.parent / "scripts" / "explainer.yaml")
 
 
-class Explainer(NarratedScene):
+class Explainer(ScriptScene):
+    script_path = SCRIPT
+
     def setup(self):
         super().setup()
-        self.script = load_or_exit(SCRIPT)
-        self.pace = self.script.pace
-        self.captions_on_screen = self.script.captions == "screen"
         self.traces = self.script.traces()
 
     def construct(self):
@@ -62,7 +61,7 @@ def _board(scene, points, region=PLANE):
     return SimpleNamespace(scene=scene, plane=plane, ticks=tick_labels(plane))
 
 
-def _caption(scene, name, script, **facts):
+def _caption(name, script, **facts):
     return narration.section_caption(name, script.narration, **facts)
 
 
@@ -91,7 +90,7 @@ def embeddings(scene, script, traces):
         pair = [keys[k] for k in ("cat", "typed") if k in keys]
         if pair:
             scene.play(*[Indicate(arrows[i].label, color=style.HIGHLIGHT) for i in pair], run_time=scene.t(1.2))
-    scene.beat("embeddings", _caption(scene, "embeddings", script, embeddings=script.model.embeddings), body,
+    scene.beat("embeddings", _caption("embeddings", script, embeddings=script.model.embeddings), body,
                section=False)
 
 
@@ -131,7 +130,7 @@ def dot_product(scene, script, traces):
             scene.play(UpdateFromAlphaFunc(VGroup(v, shadow), step), run_time=scene.t(0.2))
             readout.submobjects = [fit(NumberText(e.equation, size=30), readout_box)]
             scene.numbers_shown.append(e.equation)
-    scene.beat("dot_product", _caption(scene, "dot_product", script), body, section=False)
+    scene.beat("dot_product", _caption("dot_product", script), body, section=False)
 
 
 def _arc(s, t, f):
@@ -171,7 +170,7 @@ def positions_needed(scene, script, traces):
         pairs = [(left[1 + i][3], right[1 + two.tokens.index(tok)][3]) for i, tok in enumerate(one.tokens)]
         scene.play(*[Indicate(a, color=style.HIGHLIGHT) for a, _ in pairs], *[Indicate(b, color=style.HIGHLIGHT) for _, b in pairs],
                    run_time=scene.t(1.2))
-    scene.beat("positions_needed", _caption(scene, "positions_needed", script, pair=f"“{' '.join(one.tokens)}”",
+    scene.beat("positions_needed", _caption("positions_needed", script, pair=f"“{' '.join(one.tokens)}”",
                                             swapped=f"“{' '.join(two.tokens)}”"), body, section=False)
 
 
@@ -192,7 +191,7 @@ def positional_encodings(scene, script, traces):
         raw = [b.plane.vector(p, colour=style.TEXT, width=3, tip=0.12) for p in pos]
         rows = [_row(text(f"position {i}", size=24, colour=style.MUTED), NumberText(format_vector(p), size=24),
                      NumberText(f"→ {key} {format_vector(base + p)}", size=24)) for i, p in enumerate(pos)]
-        col = panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.6))
+        panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.6))
         scene.play(FadeIn(b.plane), FadeIn(b.ticks), FadeIn(word_vec), FadeIn(word_vec.label), run_time=scene.t(0.8))
         scene.play(LaggedStart(*[FadeIn(r) for r in raw], lag_ratio=0.2),
                    LaggedStart(*[FadeIn(r[0]) for r in rows], lag_ratio=0.2),
@@ -205,7 +204,7 @@ def positional_encodings(scene, script, traces):
             s = b.plane.vector(base + p, colour=style.token_colour(1), width=3, opacity=0.7)
             sums.append(s)
             scene.play(FadeIn(s), FadeIn(rows[i][2]), run_time=scene.t(0.4))
-    scene.beat("positional_encodings", _caption(scene, "positional_encodings", script, count=len(pos)), body,
+    scene.beat("positional_encodings", _caption("positional_encodings", script, count=len(pos)), body,
                section=False)
 
 
@@ -242,7 +241,7 @@ def phrases_positioned(scene, script, traces):
         scene.play(LaggedStart(*[FadeIn(a) for a in arrows], lag_ratio=0.3), *[FadeIn(l) for l in labels],
                    run_time=scene.t(1.5))
     vectors = ", ".join(format_vector(t.positioned[i]) for _, t, i in cats)
-    scene.beat("phrases_positioned", _caption(scene, "phrases_positioned", script, word=focus_word, vectors=vectors),
+    scene.beat("phrases_positioned", _caption("phrases_positioned", script, word=focus_word, vectors=vectors),
                body, section=False)
 
 
@@ -254,8 +253,8 @@ def relevance_learned(scene, script, traces):
 
 
 def alignment(scene, script, traces):
-    scene.beat("alignment", _caption(scene, "alignment", script), lambda: clear_stage(scene), section=False)
-    for phrase, trace in zip(script.phrases, traces):
+    scene.beat("alignment", _caption("alignment", script), lambda: clear_stage(scene), section=False)
+    for trace in traces:
         clear_stage(scene)
         play_alignment(scene, script, trace)
 
@@ -291,7 +290,7 @@ def weighted_average(scene, script, traces):
         scene.play(FadeIn(formula), run_time=scene.t(1.0))
         scene.play(FadeIn(titles), FadeIn(left), run_time=scene.t(1.0))
         scene.play(FadeIn(right), run_time=scene.t(1.0))
-    scene.beat("weighted_average", _caption(scene, "weighted_average", script), body, section=False)
+    scene.beat("weighted_average", _caption("weighted_average", script), body, section=False)
 
 
 # -- 9. from bigrams to self-attention --------------------------------------------------------
@@ -324,7 +323,7 @@ def bigrams(scene, script, traces):
         boxes = [Box(-4.6, 0.0, 4.3, 5.2), Box(0.0, 0.0, 4.3, 5.2), Box(4.6, 0.0, 4.3, 5.2)]
         grids = [grid(name, W, box) for (name, W), box in zip(windows.items(), boxes)]
         scene.play(LaggedStart(*[FadeIn(g) for g in grids], lag_ratio=0.5), run_time=scene.t(3.0))
-    scene.beat("bigrams", _caption(scene, "bigrams", script), body, section=False)
+    scene.beat("bigrams", _caption("bigrams", script), body, section=False)
 
 
 # -- 11. the usual names -----------------------------------------------------------------------
@@ -342,7 +341,7 @@ def names(scene, script, traces):
         fit(group, Box(0, 0.4, 12.5, 4.5))
         scene.play(FadeIn(group[0]), run_time=scene.t(1.0))
         scene.play(FadeIn(group[1]), run_time=scene.t(1.0))
-    scene.beat("names", _caption(scene, "names", script), body, section=False)
+    scene.beat("names", _caption("names", script), body, section=False)
 
 
 SECTIONS = {

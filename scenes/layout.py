@@ -138,8 +138,3 @@ def segment_boxes(start, end, spacing: float = 0.2, size: float = 0.08) -> list[
     start, end = np.asarray(start, float)[:2], np.asarray(end, float)[:2]
     count = max(2, int(np.linalg.norm(end - start) / spacing) + 1)
     return [Box(*(start + (end - start) * k / (count - 1)), size, size) for k in range(count)]
-
-
-def fit_width(natural_width: float, available: float) -> float:
-    """The scale factor that makes something at most `available` wide (never enlarges)."""
-    return min(1.0, available / natural_width) if natural_width > 0 else 1.0

@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
-from manim import (BackgroundRectangle, DOWN, LEFT, RIGHT, UP, Create, DashedLine, Dot, FadeIn, FadeOut, Line, Polygon,
-                   ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject,
-                   Indicate, LaggedStart)
+from manim import (BackgroundRectangle, DOWN, LEFT, RIGHT, Create, Dot, FadeIn, FadeOut, Line, Polygon, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject, LaggedStart)
 
 from attnmath import format_number, format_weights
 from attnmath.feasibility import inside_convex_hull, rivals, verdict
@@ -26,10 +25,10 @@ from attnvid.fitting import focus_rows, hull_order, requirements, sweep_winners
 from attnvid.problems import ScriptError
 
 from scenes import style
-from scenes.base import NarratedScene
+from scenes.base import NarratedScene, ScriptScene
+from scenes.beats import label_vectors
 from scenes.layout import PANEL, Box, fit_view
-from scenes.pieces import LivePlane, MatrixMob, NumberText, WeightBars, fit as fit_into, text, tick_labels, word
-from scenes.walkthrough import load_or_exit
+from scenes.pieces import LivePlane, MatrixMob, NumberText, WeightBars, text, word
 
 SCRIPT = os.environ.get("ATTN_SCRIPT") or str(Path(__file__).resolve().parent.parent / "scripts" / "explainer.yaml")
 PHRASE_COLOURS = ["#FF6B9A", "#6BE3A4", "#C792EA", "#F7E26B", "#7FDBDA"]
@@ -62,11 +61,11 @@ class LearningData:
 
 # -- Learning -------------------------------------------------------------------------------
 
-class Learning(NarratedScene):
+class Learning(ScriptScene):
+    script_path = SCRIPT
+
     def setup(self):
         super().setup()
-        self.script = load_or_exit(SCRIPT)
-        self.pace = self.script.pace
         self.data = LearningData(self.script)
 
     def construct(self):
@@ -226,7 +225,6 @@ class CrampedData:
     DIMS = (2, 4, 8, 16, 64)
 
     def __init__(self, script):
-        from attnmath.fit import lift  # noqa: F401  (documented companion of dimension_sweep)
         self.reqs = _requirements(script)
         alone = [verdict([r]) for r in self.reqs]
         stuck = [k for k, v in enumerate(alone) if not v.feasible]
@@ -243,11 +241,11 @@ class CrampedData:
         self.sweep = dimension_sweep(phrases, dims=self.DIMS)
 
 
-class Cramped(NarratedScene):
+class Cramped(ScriptScene):
+    script_path = SCRIPT
+
     def setup(self):
         super().setup()
-        self.script = load_or_exit(SCRIPT)
-        self.pace = self.script.pace
         self.data = CrampedData(self.script)
 
     def construct(self):
@@ -269,8 +267,6 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True, 
     vecs = {j: plane.vector(r.x[j], colour=colours[j], width=4) for j in visible}
     for j, v in vecs.items():
         v.label = word(tokens[j], size=24, colour=colours[j])
-    from types import SimpleNamespace
-    from scenes.beats import label_vectors
     label_vectors(SimpleNamespace(plane=plane, scene=scene), list(vecs.values()), [tokens[j] for j in visible],
                   [colours[j] for j in visible], size=24)
     title = text(f'"{r.phrase}": can {tokens[r.focus]} lean most on {tokens[r.target]}?', size=26).move_to([0, 3.55, 0])
@@ -288,7 +284,7 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True, 
         length = 0.45 * min(region.w, region.h) / plane.unit()
         u = plane.vector((length, 0.0), colour=style.SEARCH, width=6)
         u.label = text("search direction", size=18, colour=style.SEARCH)
-        level = Line(ORIGIN_POINT, ORIGIN_POINT + RIGHT, color=style.SEARCH_LIGHT, stroke_width=2)
+        level = Line(np.zeros(3), RIGHT, color=style.SEARCH_LIGHT, stroke_width=2)
         top_texts = {j: VGroup(text("top score:", size=22, colour=style.MUTED), word(tokens[j], size=26, colour=colours[j]))
                      .arrange(RIGHT, buff=0.15).move_to([PANEL.cx + 0.6, 2.6, 0]) for j in visible}
         shown = {"j": int(data.winners[0])}
@@ -360,9 +356,6 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True, 
     captions.update({k: v for k, v in (overrides or {}).items() if k in captions})
     scene.beat("hull", captions["hull"], hull, section=section)
     scene.beat("sweep", captions["sweep"], sweep_plot, section=section)
-
-
-ORIGIN_POINT = np.zeros(3)
 
 
 def _spread(ys, gap):

@@ -13,10 +13,12 @@ from typing import Optional, Sequence
 
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Line, Rectangle, RoundedRectangle, Text,
-                   UpdateFromAlphaFunc, VGroup, VMobject, smooth)
+                   UpdateFromAlphaFunc, VGroup, VMobject)
+
+from attnmath import format_number
 
 from . import style
-from .layout import PLANE, Box, View, fit_width
+from .layout import PLANE, Box, View
 
 GRID_POOL = 64
 
@@ -262,7 +264,6 @@ class LivePlane(VGroup):
 
 def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
     """Coordinates along the axes, every other grid line, as Text (no LaTeX)."""
-    from attnmath import format_number
     rect = plane.visible_rect()
     step = float(plane.view[4]) * 2
     decimals = 0 if step >= 1 else (1 if step * 10 == int(step * 10) else 2)
@@ -334,7 +335,6 @@ class ScoreGrid(VGroup):
         cell = min((box.w - label_w) / n, (box.h - 0.45) / n, 1.0)
         self.cell_size = cell
         self.cells = [[None] * n for _ in range(n)]
-        self.values = {}
         top_left = np.array([box.left + label_w, box.top - 0.45, 0])
         grid = VGroup()
         for i in range(n):

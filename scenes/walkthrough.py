@@ -7,30 +7,23 @@ FILE:LINE message as `attnvid check` when the script has problems.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from attnvid import narration
-from attnvid.problems import ScriptError
-from attnvid.script import Script, load_script
+from attnvid.script import Script
 
 from . import beats
-from .base import NarratedScene
+from .base import NarratedScene, ScriptScene
 
 
-class PhraseWalkthrough(NarratedScene):
+class PhraseWalkthrough(ScriptScene):
     """Plays the eight beats for one phrase. Subclasses set `script_path`."""
 
-    script_path: str = ""
     phrase_index: int = 0
 
     def setup(self):
         super().setup()
-        self.script = load_or_exit(self.script_path)
-        self.pace = self.script.pace
-        self.captions_on_screen = self.script.captions == "screen"
-        phrase = self.script.phrases[self.phrase_index]
-        self.trace = self.script.trace(phrase)
+        self.trace = self.script.trace(self.script.phrases[self.phrase_index])
 
     def construct(self):
         play_walkthrough(self, self.script, self.trace)
@@ -70,20 +63,6 @@ def play_alignment(scene: NarratedScene, script: Script, trace):
         scene.beat(name, narration.caption(name, trace, script.narration), body,
                    labels=lambda: w.labels() + w.panel_pieces(), section=False)
     return w
-
-
-def load_or_exit(path) -> Script:
-    """Load a script, or print its problems like `attnvid check` and stop before rendering."""
-    try:
-        script = load_script(path)
-    except ScriptError as e:
-        print(e, file=sys.stderr)
-        raise SystemExit(2)
-    if script.model.dimensions != 2:
-        print(f"{path}:1: the walkthrough draws 2D vectors, but this model's vectors have "
-              f"{script.model.dimensions} numbers; `attnvid numbers` shows any dimension", file=sys.stderr)
-        raise SystemExit(2)
-    return script
 
 
 def class_name(stem: str) -> str:

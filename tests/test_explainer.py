@@ -10,7 +10,7 @@ from attnmath import angle_degrees, format_vector
 from attnvid import explainer_data as data
 from attnvid import narration
 from attnvid.script import load_script
-from conftest import ROOT, SCRIPTS
+from conftest import SCRIPTS
 from render_support import probe, render, srt_cues
 from scene_support import build
 

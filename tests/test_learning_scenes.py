@@ -56,7 +56,6 @@ def test_learning_starts_flat_and_ends_with_the_feasible_targets_on_top(learning
 
 
 def test_learning_captions_state_the_numbers():
-    from attnvid.fitting import requirements
     from attnvid.script import load_script
     from scenes.learning import LearningData, SCRIPT
     data = LearningData(load_script(SCRIPT))

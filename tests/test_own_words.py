@@ -1,7 +1,6 @@
 """Narration, captions and docs are in our own words: the article's overlap tool finds nothing."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

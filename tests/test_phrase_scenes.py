@@ -1,13 +1,12 @@
 """The phrase walkthrough, built in pytest (no video written): classes, beats, numbers, layout."""
 import itertools
-import os
-import textwrap
+import re
 
 import pytest
 
 from attnvid import narration
 from attnvid.script import load_script
-from scenes.layout import FRAME, PANEL, PLANE
+from scenes.layout import FRAME, PLANE
 from scenes.walkthrough import class_name, walkthrough_class
 from scene_support import ROOT, build, display_strings, import_phrase_module
 
@@ -59,7 +58,7 @@ def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path
     script = load_script(ROOT / "scripts" / f"{stem}.yaml")
     (trace,) = script.traces()
     allowed = display_strings(script, trace)
-    shown = [n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)]
+    shown = [n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)]
     assert len(shown) > 50
     assert set(shown) <= allowed, set(shown) - allowed
     # the numbers that matter most are really there
@@ -108,7 +107,7 @@ def test_seven_tokens_with_negatives_and_unicode_lay_out_cleanly(write, tmp_path
     assert [b[0] for b in scene.beats_played] == list(narration.BEATS)
     assert_clean_layout(scene)
     script = load_script(tmp_path / "seven.yaml")
-    shown = {n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)}
+    shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
     assert shown <= display_strings(script, script.traces()[0])
 
 
@@ -160,7 +159,7 @@ def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
     assert scene.trace.tokens == ("The", "dog", "ran", "on", "the")
     assert scene.trace.embeddings[1].tolist() == [0.9, 0.4]
     allowed = display_strings(scene.script, scene.trace)
-    assert {n for s in scene.numbers_shown for n in __import__("re").findall(r"-?\d+\.\d+", s)} <= allowed
+    assert {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)} <= allowed
     assert_clean_layout(scene)
 
 

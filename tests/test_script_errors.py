@@ -25,7 +25,7 @@ def one_problem(path, line, *fragments):
 
 def test_yaml_syntax_error_names_the_line(write):
     p = write("s.yaml", "phrase: The cat\nembeddings:\n  cat: [1, 2\n  sat: [0, 1]\n")
-    msg = one_problem(p, 4, "YAML syntax error")
+    one_problem(p, 4, "YAML syntax error")
 
 
 def test_tabs_get_a_hint(write):
@@ -54,7 +54,7 @@ def test_unknown_phrase_key(write):
 
 def test_token_without_embedding_is_named_with_the_known_ones(write):
     p = write("s.yaml", INLINE_MODEL + "phrase: the cta sat\n")
-    msg = one_problem(p, 14, "no embedding for 'cta'", "did you mean 'cat'", "known: the, cat, sat, on")
+    one_problem(p, 14, "no embedding for 'cta'", "did you mean 'cat'", "known: the, cat, sat, on")
 
 
 def test_vector_of_the_wrong_length(write):
