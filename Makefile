@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	@touch $@
 
-# Everything, slow tests included.
+# Everything, slow tests included (the page tests need Debian's headless Chromium).
 test: setup
+	@tools/ensure_apt.sh browser
 	$(BIN)/python -m pytest
 
 # The quick loop: skips tests marked slow.

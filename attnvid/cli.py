@@ -1,13 +1,16 @@
-"""attnvid: check scripts and print their numbers.
+"""attnvid: check scripts, print their numbers, fit their matrices, render them.
 
-Exit codes: 0 fine, 2 a script has problems (listed as FILE:LINE: message), 3 a bug of ours.
+Exit codes: 0 fine, 1 a render failed, 2 a script has problems (listed as FILE:LINE: message),
+3 a bug of ours, 130 stopped by Ctrl-C.
 Never a traceback: a user should see what to fix, not where our code was.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 
 from .problems import ScriptError
 from .report import FORMATS, describe_focus, render
@@ -68,6 +71,52 @@ def _fit(args) -> int:
     return 0
 
 
+def _render(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import process
+    from .render import FORMATS, Options, Renderer
+
+    formats = tuple(dict.fromkeys(f.strip() for f in args.formats.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        print(f"attnvid render: --formats takes a comma-separated list of {', '.join(FORMATS)} "
+              f"(got {args.formats!r})", file=sys.stderr)
+        return 2
+    options = Options(out=Path(args.out), quality=args.quality, formats=formats,
+                      transparent=args.transparent, jobs=args.jobs)
+    err = Console(stderr=True)
+    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.fields[status]}"))
+    try:
+        with Progress(*columns, console=err) as progress:
+            outcomes = Renderer(options, progress).run(args.scripts)
+    except KeyboardInterrupt:
+        print("attnvid render: stopped; unfinished bundles were not written", file=sys.stderr)
+        return 130
+    finally:
+        process.reset()
+    status = 0
+    for o in outcomes:
+        if o.bundle is not None:
+            m = o.manifest
+            sizes = ", ".join(f"{k} {m['sizes'][m['files'][k]] / 1e6:.1f} MB" for k in ("mp4", "webm", "mov", "gif")
+                              if k in m["files"])
+            print(f"{o.script}: {o.bundle}/index.html ({m['duration']:.1f} s, {len(m['sections'])} sections; {sizes})")
+        else:
+            print(f"{o.script}: FAILED: {o.error}", file=sys.stderr)
+            status = max(status, 2 if o.script_problem else 1)
+    return status
+
+
+def _jobs(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError("jobs must be between 1 and 64")
+    return n
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if not 1 <= n <= 100_000:
@@ -93,6 +142,19 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--steps", type=_positive, default=3000, help="gradient steps (default 3000)")
     f.add_argument("--write", metavar="OUT.yaml", help="save the fitted matrices as a model file")
     f.set_defaults(run=_fit)
+    r = sub.add_parser("render", help="render scripts into publishable bundles: mp4/webm/gif, captions, "
+                                      "a page, a presenter page and one clip per section")
+    r.add_argument("scripts", nargs="+", metavar="SCRIPT")
+    r.add_argument("--quality", choices=("l", "m", "h", "k"), default="l",
+                   help="l 480p15 (default), m 720p30, h 1080p60, k 2160p60")
+    r.add_argument("--formats", default="mp4,webm", help="comma-separated: mp4,webm,gif (default mp4,webm)")
+    r.add_argument("--out", default="site", metavar="DIR", help="one folder per script is written here (default site/)")
+    r.add_argument("--transparent", action="store_true",
+                   help="no background: a .mov and a .webm with alpha, for overlaying in a video editor")
+    r.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                   help="processes at once (default: the number of cores); one video is split by section "
+                        "when there are more processes than videos")
+    r.set_defaults(run=_render)
     return p
 
 

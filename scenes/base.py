@@ -8,10 +8,14 @@ the end of each beat, so tests can check both without looking at pixels.
 """
 from __future__ import annotations
 
+import json
+import os
 import sys
 from typing import Callable
 
 from manim import FadeIn, FadeOut, Scene
+from manim.scene.section import DefaultSectionType
+from manim.utils.exceptions import EndSceneEarlyException
 
 from attnvid.problems import ScriptError
 from attnvid.script import Script, load_script
@@ -21,6 +25,16 @@ from .layout import CAPTION, Box
 from .pieces import Caption, NumberText, box_of
 
 WORDS_PER_SECOND = 3.0   # a comfortable reading speed for captions
+
+# Set by `attnvid render` (attnvid/worker.py) for the manim process it starts; unset, a scene
+# renders every section and writes nothing extra.
+SECTIONS_ENV = "ATTN_SECTIONS"    # "2,3,4": render only these sections (0-based), skip the rest
+TIMELINE_ENV = "ATTN_TIMELINE"    # path: sections, beats and captions as JSON (progress as it goes)
+
+
+def _wanted_sections() -> frozenset[int] | None:
+    value = os.environ.get(SECTIONS_ENV, "").strip()
+    return frozenset(int(i) for i in value.split(",")) if value else None
 
 
 class NarratedScene(Scene):
@@ -32,7 +46,44 @@ class NarratedScene(Scene):
         self.numbers_shown: list[str] = []
         self.rest_boxes: dict[str, list[tuple[str, Box]]] = {}
         self.beats_played: list[tuple[str, float, float]] = []
+        self.sections_opened: list[tuple[str, float]] = []
+        self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption)
         self._caption = None
+        self._render_only = _wanted_sections()
+        self._timeline_path = os.environ.get(TIMELINE_ENV) or None
+
+    def next_section(self, name: str = "unnamed", section_type: str = DefaultSectionType.NORMAL,
+                     skip_animations: bool = False) -> None:
+        """Every section opens here. Under `attnvid render` a process renders only some
+        sections: the others still run (skipped, so the stage is right when a wanted one
+        starts), and the scene ends early after the last wanted one."""
+        index = len(self.sections_opened)
+        if self._render_only is not None:
+            if index > max(self._render_only):
+                self._write_timeline()
+                raise EndSceneEarlyException()
+            skip_animations = skip_animations or index not in self._render_only
+        self.sections_opened.append((name, self.time))
+        self._write_timeline()
+        super().next_section(name, section_type, skip_animations)
+
+    def tear_down(self):
+        super().tear_down()
+        self._write_timeline(finished=True)
+
+    def _write_timeline(self, finished: bool = False):
+        """Where each section starts and each caption sits, for joining separately rendered
+        sections and writing their captions; rewritten whole at each section (its progress)."""
+        if not self._timeline_path:
+            return
+        data = {"finished": finished,
+                "sections": [{"name": n, "start": t} for n, t in self.sections_opened],
+                "cues": [{"section": i, "start": a, "end": b, "text": c} for i, a, b, c in self.cues],
+                "beats": [{"name": n, "start": a, "end": b} for n, a, b in self.beats_played]}
+        tmp = self._timeline_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(tmp, self._timeline_path)
 
     # every NumberText that reaches the screen is recorded
     def add(self, *mobjects):
@@ -65,6 +116,7 @@ class NarratedScene(Scene):
         self.wait(self.t(0.5))
         duration = self.time - start
         self.add_subcaption(caption, duration=duration, offset=-duration)
+        self.cues.append((len(self.sections_opened) - 1, start, self.time, caption))
         self.beats_played.append((name, start, self.time))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]

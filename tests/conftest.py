@@ -32,3 +32,10 @@ def write(tmp_path):
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
     return _write
+
+
+@pytest.fixture(scope="session")
+def catsat_render(tmp_path_factory):
+    """CatSat rendered by manim itself in one process at -ql (the slow tests compare against it)."""
+    from render_support import render
+    return render("scenes/phrase.py", "CatSat", tmp_path_factory.mktemp("catsat"))

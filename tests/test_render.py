@@ -4,15 +4,14 @@ import pytest
 from PIL import Image
 
 from attnvid.narration import BEATS
-from render_support import REFERENCE, difference, frame_at, key_frame_times, probe, render, srt_cues
+from render_support import REFERENCE, difference, frame_at, key_frame_times, probe, srt_cues
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def catsat(tmp_path_factory):
-    video = render("scenes/phrase.py", "CatSat", tmp_path_factory.mktemp("media"))
-    return video, video.with_suffix(".srt")
+def catsat(catsat_render):
+    return catsat_render, catsat_render.with_suffix(".srt")
 
 
 def test_the_video_is_h264_yuv420p_of_a_sensible_length(catsat):

@@ -5,6 +5,8 @@ set -euo pipefail
 packages=(libcairo2-dev libpango1.0-dev pkg-config ffmpeg
           texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
           fonts-dejavu-core fonts-wqy-zenhei)   # fonts: Latin text and CJK tokens such as 猫
+# `tools/ensure_apt.sh browser`: also the headless Chromium the tests play our pages in
+if [ "${1:-}" = "browser" ]; then packages+=(chromium chromium-driver); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

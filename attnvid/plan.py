@@ -1,0 +1,94 @@
+"""What `attnvid render` will render: which scene a script becomes, its sections, and how the
+sections are shared out between processes.
+
+A script with one phrase is a phrase walkthrough (scenes/phrase.py, eight sections, one per
+beat); a script with several phrases is the full explainer (scenes/explainer.py, the sections
+its `sections:` list names). Sections are cut into contiguous runs, one per process: a process
+that renders a later run must still play the earlier sections (skipped, no frames) to set the
+stage, so later runs are made shorter to even out the work.
+"""
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import narration
+from .problems import Problem, ScriptError, Where
+from .script import ModelFile, load
+
+# Playing a section without drawing frames (to reach a later one) costs about this share of
+# rendering it: the explainer's skipped build takes 70 s of its 126 s render (make bench, -ql).
+SKIP_COST = 0.55
+
+
+@dataclass(frozen=True)
+class Video:
+    script_path: Path
+    name: str                  # the bundle's folder and file names
+    title: str
+    scene_file: Path
+    scene_class: str
+    sections: tuple[str, ...]
+
+
+def _scene_file(module: str) -> Path:
+    spec = importlib.util.find_spec("scenes")
+    return Path(spec.origin).parent / f"{module}.py"
+
+
+def plan_video(path) -> Video:
+    """Raises ScriptError (FILE:LINE messages) when the script cannot become a video."""
+    path = Path(path)
+    loaded = load(path)
+    if isinstance(loaded, ModelFile):
+        raise ScriptError([Problem(Where(str(path), 1), "a model file has no phrase to animate; render a "
+                                   f"script that uses it (`model: {path.name}`)")])
+    script = loaded
+    if script.model.dimensions != 2:
+        raise ScriptError([Problem(Where(str(path), 1), f"the scenes draw 2D vectors, but this model's vectors "
+                                   f"have {script.model.dimensions} numbers; `attnvid numbers` shows any dimension")])
+    name = path.stem
+    if len(script.phrases) == 1:
+        return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
+                     tuple(narration.BEATS))
+    return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
+                 "Explainer", tuple(script.sections))
+
+
+def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST) -> list[range]:
+    """Cut sections (with estimated render costs `weights`) into at most `parts` contiguous
+    runs minimising the slowest process, where a run starting at section a also pays
+    skip_cost x the cost of sections before a. Exact (dynamic programming over cut points)."""
+    n = len(weights)
+    parts = max(1, min(parts, n))
+    prefix = [0.0]
+    for w in weights:
+        prefix.append(prefix[-1] + w)
+
+    def cost(a, b):
+        return skip_cost * prefix[a] + prefix[b] - prefix[a]
+
+    # best[k][b]: the smallest possible slowest run covering sections [0, b) with k runs
+    inf = float("inf")
+    best = [[inf] * (n + 1) for _ in range(parts + 1)]
+    cut = [[0] * (n + 1) for _ in range(parts + 1)]
+    best[0][0] = 0.0
+    for k in range(1, parts + 1):
+        for b in range(1, n + 1):
+            for a in range(k - 1, b):
+                value = max(best[k - 1][a], cost(a, b))
+                if value < best[k][b] - 1e-12:
+                    best[k][b], cut[k][b] = value, a
+    k = min(range(1, parts + 1), key=lambda k: (best[k][n], k))
+    runs, b = [], n
+    while k:
+        a = cut[k][b]
+        runs.append(range(a, b))
+        b, k = a, k - 1
+    return runs[::-1]
+
+
+def processes_per_video(videos: int, jobs: int) -> int:
+    """Split videos only when there are more processes than videos."""
+    return max(1, jobs // max(1, videos))

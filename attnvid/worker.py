@@ -1,0 +1,95 @@
+"""One manim process renders a run of a video's sections into its own work folder.
+
+The scene (scenes/base.py) reads two variables: which sections to draw (the others are played
+without frames, to set the stage) and where to write its timeline (section starts and caption
+times, rewritten at every section, so it doubles as progress). Manim's own cache is off: its
+hashing costs more than it saves for previews (docs/performance.md).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .plan import Video
+from .process import run
+
+QUALITY_FLAGS = {"l": "-ql", "m": "-qm", "h": "-qh", "k": "-qk"}
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Clip:
+    index: int
+    name: str
+    path: Path
+    cues: tuple[tuple[float, float, str], ...]      # relative to the clip's start
+    beats: tuple[tuple[str, float, float], ...]     # (beat, start, end) relative to the clip's start
+
+
+def _timeline(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"sections": [], "cues": [], "beats": []}
+
+
+def render_sections(video: Video, sections: range, quality: str, workdir: Path, transparent: bool = False,
+                    on_progress: Callable[[int], None] = lambda done: None) -> list[Clip]:
+    """Render sections[a:b] of the video; returns one clip per section, in order."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    timeline = workdir / "timeline.json"
+    env = {**os.environ, "ATTN_SCRIPT": str(video.script_path.resolve()),
+           "ATTN_SECTIONS": ",".join(map(str, sections)), "ATTN_TIMELINE": str(timeline),
+           "PYTHONUNBUFFERED": "1"}
+    argv = [sys.executable, "-m", "manim", "render", QUALITY_FLAGS[quality], "--disable_caching",
+            "--save_sections", "--progress_bar", "none", "--verbosity", "WARNING",
+            "--media_dir", str(workdir / "media"), *(["--transparent"] if transparent else []),
+            str(video.scene_file), video.scene_class]
+
+    def poll():
+        opened = len(_timeline(timeline)["sections"])
+        on_progress(max(0, min(len(sections), opened - sections.start - 1)))
+
+    result = run(argv, env=env, cwd=workdir, poll=poll)
+    if result.returncode != 0:
+        raise RenderError(_reason(result.stderr) or f"manim exited with {result.returncode}")
+    on_progress(len(sections))
+    return _clips(video, sections, workdir, _timeline(timeline))
+
+
+def _reason(stderr: str) -> str:
+    """The useful end of manim's error output: our own FILE:LINE message, or the last error lines."""
+    lines = [line.rstrip() for line in stderr.splitlines() if line.strip()]
+    return "\n".join(lines[-6:])
+
+
+def _clips(video: Video, sections: range, workdir: Path, timeline: dict) -> list[Clip]:
+    opened = [s["name"] for s in timeline["sections"]]
+    expected = list(video.sections[: sections.stop])
+    if opened[: len(expected)] != expected:
+        raise RenderError(f"the scene played sections {opened}, but the plan expected {expected}")
+    (index_file,) = (workdir / "media").rglob(f"sections/{video.scene_class}.json") or [None]
+    if index_file is None:
+        raise RenderError("manim wrote no sections index")
+    entries = json.loads(index_file.read_text(encoding="utf-8"))   # the drawn sections, in order
+    if [e["name"] for e in entries] != expected[sections.start:]:
+        raise RenderError(f"manim drew sections {[e['name'] for e in entries]}, expected {expected[sections.start:]}")
+    clips = []
+    for i, entry in zip(sections, entries):
+        name, start = timeline["sections"][i]["name"], timeline["sections"][i]["start"]
+        end = timeline["sections"][i + 1]["start"] if i + 1 < len(timeline["sections"]) else float("inf")
+        path = index_file.parent / entry["video"]
+        if not path.exists():
+            raise RenderError(f"section {name!r} produced no clip")
+        cues = tuple((c["start"] - start, c["end"] - start, c["text"]) for c in timeline["cues"] if c["section"] == i)
+        beats = tuple((b["name"], b["start"] - start, b["end"] - start) for b in timeline["beats"]
+                      if start <= b["start"] < end)
+        clips.append(Clip(i, name, path, cues, beats))
+    return clips

@@ -1,0 +1,286 @@
+"""`attnvid render` as a user runs it: real renders, every format read back with ffprobe, the
+pages played in Debian's headless Chromium, a broken script among good ones, Ctrl-C."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from attnvid import render as render_module
+from attnvid.media import moov_before_mdat, probe
+from attnvid.narration import BEATS
+from attnvid.plan import plan_video
+from attnvid.render import Options, Renderer
+from conftest import ROOT, SCRIPTS
+from render_support import srt_cues
+
+pytestmark = pytest.mark.slow
+ATTNVID = Path(sys.executable).parent / "attnvid"
+
+SHORT = """\
+model: {model}
+phrase: {phrase}
+pace: 0.4
+"""
+
+
+def attnvid(*args, env=None, timeout=900):
+    return subprocess.run([str(ATTNVID), *map(str, args)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def short_script(folder: Path, name: str, phrase: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(SHORT.format(model=SCRIPTS / "model.yaml", phrase=phrase), encoding="utf-8")
+    return path
+
+
+def framemd5(video: Path) -> list[str]:
+    """One hash per decoded frame: equal lists mean pixel-identical videos."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-map", "0:v", "-f", "framemd5", "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if line and not line.startswith("#")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """CatSat alone with --jobs 2: its sections are shared out between two processes."""
+    out = tmp_path_factory.mktemp("site")
+    r = attnvid("render", SCRIPTS / "cat_sat.yaml", "--formats", "mp4,webm,gif", "--out", out, "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    bundle = out / "cat_sat"
+    return bundle, json.loads((bundle / "manifest.json").read_text(encoding="utf-8")), r
+
+
+def test_the_bundle_is_a_folder_you_can_publish(site):
+    bundle, m, r = site
+    names = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*")}
+    assert {"index.html", "presenter.html", "manifest.json", "poster.png", "cat_sat.mp4", "cat_sat.webm",
+            "cat_sat.gif", "cat_sat.srt", "cat_sat.vtt"} <= names
+    assert not [n for n in names if n.startswith(".") or ".attnvid" in n]
+    assert (bundle.parent / "index.html").read_text(encoding="utf-8").count('href="cat_sat/index.html"') == 1
+    assert f"{bundle}/index.html" in r.stdout and "gif" in r.stdout      # the summary says the sizes
+
+
+def test_every_format_is_what_a_browser_expects_and_they_agree_on_length(site):
+    bundle, m, _ = site
+    mp4, webm, gif = (probe(bundle / f"cat_sat.{x}") for x in ("mp4", "webm", "gif"))
+    assert (mp4["codec_name"], mp4["pix_fmt"], mp4["width"], mp4["height"]) == ("h264", "yuv420p", 854, 480)
+    assert moov_before_mdat(bundle / "cat_sat.mp4")
+    assert (webm["codec_name"], webm["pix_fmt"]) == ("vp9", "yuv420p")
+    assert gif["codec_name"] == "gif" and gif["width"] == 480
+    assert abs(mp4["duration"] - webm["duration"]) < 0.1
+    assert abs(mp4["duration"] - gif["duration"]) < 0.2
+    assert abs(m["duration"] - mp4["duration"]) < 0.01
+    assert (bundle / "cat_sat.gif").stat().st_size < 10_000_000      # GitHub shows images up to 10 MB
+
+
+def test_sections_rendered_apart_join_into_the_same_frames_as_one_render(site, catsat_render):
+    """The split render is lossless and changes nothing: frame for frame equal to manim
+    rendering the whole scene in one process."""
+    bundle, m, _ = site
+    joined = framemd5(bundle / "cat_sat.mp4")
+    assert joined == framemd5(catsat_render)
+    pieces = [h for s in m["sections"] for h in framemd5(bundle / s["file"])]
+    assert pieces == joined
+    assert [s["name"] for s in m["sections"]] == list(BEATS)
+    for s in m["sections"]:
+        assert moov_before_mdat(bundle / s["file"])
+
+
+def test_captions_sit_where_manim_put_them(site, catsat_render):
+    bundle, m, _ = site
+    ours = srt_cues(bundle / "cat_sat.srt")
+    manims = srt_cues(catsat_render.with_suffix(".srt"))
+    assert [c[2] for c in ours] == [c[2] for c in manims]
+    for (a, b, _), (c, d, _) in zip(ours, manims):
+        assert abs(a - c) < 0.07 and abs(b - d) < 0.07          # within a frame at 15 fps
+    vtt = (bundle / "cat_sat.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT") and vtt.count(" --> ") == len(ours) == len(m["cues"])
+    for s in m["sections"]:
+        assert (bundle / s["file"]).with_suffix(".vtt").read_text(encoding="utf-8").count(" --> ") == len(s["cues"])
+
+
+def test_the_poster_shows_the_answer_not_a_black_frame(site):
+    bundle, m, _ = site
+    poster = Image.open(bundle / "poster.png").convert("L")
+    assert poster.size == (854, 480)
+    histogram = poster.histogram()
+    assert sum(histogram[80:]) > 0.02 * sum(histogram)          # plenty of bright ink: vectors, numbers
+
+
+# -- the pages in a real browser ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, script, ok, timeout=20):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = driver.execute_script(script)
+        if ok(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The bundle's folder over HTTP, as it is once published."""
+    import functools
+    import http.server
+    import threading
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site[0].parent))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+STATE = """const v = document.querySelector('video');
+return {ready: v.readyState, duration: v.duration, src: v.currentSrc, error: v.error && v.error.code,
+        tracks: Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.cues ? t.cues.length : 0)};"""
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_the_page_plays_the_mp4_with_its_captions(site, served, browser, where):
+    bundle, m, _ = site
+    url = f"{served}/cat_sat/index.html" if where == "http" else (bundle / "index.html").as_uri()
+    browser.get(url)
+    state = wait_for(browser, STATE, lambda s: s["ready"] >= 1 and s["tracks"] and s["tracks"][0] > 0)
+    assert state["error"] is None and state["src"].endswith("cat_sat/cat_sat.mp4")
+    assert abs(state["duration"] - m["duration"]) < 0.1
+    assert state["tracks"] == [len(m["cues"])]
+    browser.execute_script("const v = document.querySelector('video'); v.muted = true; v.play();")
+    playing = wait_for(browser, "return document.querySelector('video').currentTime", lambda t: t > 0.5)
+    assert playing > 0.5
+
+
+def test_the_presenter_steps_through_the_sections(site, browser):
+    bundle, m, _ = site
+    from selenium.webdriver.common.keys import Keys
+    browser.get((bundle / "presenter.html").as_uri())
+    state = """const v = document.getElementById('clip');
+    return {index: presenter.index, src: v.currentSrc, ready: v.readyState, duration: v.duration,
+            cues: Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.cues.length)};"""
+    first = wait_for(browser, state, lambda s: s["ready"] >= 1)
+    assert first["index"] == 0 and first["src"].endswith(m["sections"][0]["file"])
+    assert abs(first["duration"] - m["sections"][0]["duration"]) < 0.1
+    assert first["cues"] == [len(m["sections"][0]["cues"])]
+    body = browser.find_element("tag name", "body")
+    body.send_keys(Keys.ARROW_RIGHT)
+    second = wait_for(browser, state, lambda s: s["index"] == 1 and s["ready"] >= 1)
+    assert second["src"].endswith(m["sections"][1]["file"])
+    assert abs(second["duration"] - m["sections"][1]["duration"]) < 0.1
+    body.send_keys(" ")
+    assert wait_for(browser, state, lambda s: s["index"] == 2)["index"] == 2
+    body.click()
+    assert wait_for(browser, state, lambda s: s["index"] == 3)["index"] == 3
+    body.send_keys(Keys.ARROW_LEFT)
+    assert wait_for(browser, state, lambda s: s["index"] == 2)["src"].endswith(m["sections"][2]["file"])
+    # it waits at the end of a clip instead of running on
+    browser.execute_script("const v = document.getElementById('clip'); v.currentTime = v.duration - 0.1;")
+    time.sleep(1.0)
+    assert browser.execute_script("return [presenter.index, document.getElementById('clip').ended]") == [2, True]
+
+
+# -- several scripts, failures, Ctrl-C ----------------------------------------------------------
+
+def test_jobs_2_renders_both_scripts_and_a_broken_one_fails_alone(tmp_path):
+    a = short_script(tmp_path, "sat_cat", "cat sat")
+    b = short_script(tmp_path, "the_cat", "the cat")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(f"model: {SCRIPTS / 'model.yaml'}\nphrase: cat dragon\n", encoding="utf-8")
+    out = tmp_path / "site"
+    r = attnvid("render", a, broken, b, "--formats", "mp4", "--out", out, "--jobs", "2")
+    assert r.returncode == 2
+    assert "broken.yaml" in r.stderr and "FAILED" in r.stderr and "dragon" in r.stderr
+    assert "Traceback" not in r.stderr
+    for name in ("sat_cat", "the_cat"):
+        m = json.loads((out / name / "manifest.json").read_text(encoding="utf-8"))
+        assert probe(out / name / f"{name}.mp4")["codec_name"] == "h264"
+        assert "webm" not in m["files"] and "gif" not in m["files"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "sat_cat", "the_cat"]
+
+
+def test_a_video_that_fails_while_rendering_does_not_stop_the_others(tmp_path, monkeypatch):
+    """A crash inside manim (here a scene file that raises) fails that video only, with its reason."""
+    crash = tmp_path / "crash.py"
+    crash.write_text("from manim import Scene\nclass Phrase(Scene):\n"
+                     "    def construct(self):\n        raise RuntimeError('the scene broke here')\n")
+    good = short_script(tmp_path, "good", "cat sat")
+    bad = short_script(tmp_path, "bad", "sat cat")
+
+    def plan(path):
+        v = plan_video(path)
+        return v.__class__(**{**v.__dict__, "scene_file": crash}) if Path(path).stem == "bad" else v
+    monkeypatch.setattr(render_module, "plan_video", plan)
+
+    class Quiet:
+        def add_task(self, *a, **k): return 0
+        def update(self, *a, **k): pass
+    out = tmp_path / "site"
+    outcomes = Renderer(Options(out=out, formats=("mp4",), jobs=2), Quiet()).run([str(good), str(bad)])
+    assert outcomes[0].bundle == out / "good" and outcomes[0].error is None
+    assert outcomes[1].bundle is None and "the scene broke here" in outcomes[1].error
+    assert sorted(p.name for p in out.iterdir()) == ["good", "index.html"]
+
+
+@pytest.mark.parametrize("moment", ["rendering", "assembling"])
+def test_ctrl_c_leaves_no_half_written_files(tmp_path, moment):
+    script = short_script(tmp_path, "short", "cat sat")
+    out, tmp = tmp_path / "site", tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    proc = subprocess.Popen([str(ATTNVID), "render", str(script), "--formats", "mp4,webm", "--out", str(out),
+                             "--jobs", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 300
+    reached = (lambda: list(tmp.glob("attnvid-*/part0/timeline.json"))) if moment == "rendering" else \
+        (lambda: list(out.glob(".attnvid-staging-*/*.webm")))
+    while not reached() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the render finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "stopped" in stderr and "Traceback" not in stderr
+    assert not out.exists() or list(out.iterdir()) == []
+    assert list(tmp.iterdir()) == []                       # the work folders are gone too
+    leftover = subprocess.run(["pgrep", "-f", str(tmp)], capture_output=True, text=True).stdout
+    assert leftover == ""                                  # and so are manim and ffmpeg
+
+
+def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
+    script = short_script(tmp_path, "clear", "cat sat")
+    r = attnvid("render", script, "--transparent", "--formats", "mp4,webm", "--out", tmp_path / "site", "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    bundle = tmp_path / "site" / "clear"
+    mov, webm, mp4 = (probe(bundle / f"clear.{x}") for x in ("mov", "webm", "mp4"))
+    assert mov["pix_fmt"] in ("argb", "rgba", "yuva420p", "yuva444p10le")
+    assert webm["codec_name"] == "vp9"
+    tags = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream_tags=alpha_mode",
+                           "-of", "csv=p=0", str(bundle / "clear.webm")], capture_output=True, text=True).stdout
+    assert tags.strip() == "1"
+    assert mp4["pix_fmt"] == "yuv420p" and moov_before_mdat(bundle / "clear.mp4")
+    # most of the picture really is see-through
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-ss", "3", "-i", str(bundle / "clear.mov"), "-frames:v", "1",
+                          "-f", "rawvideo", "-pix_fmt", "rgba", "-"], check=True, capture_output=True).stdout
+    alpha = raw[3::4]
+    assert alpha.count(0) > 0.5 * len(alpha)
