@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup apt test test-quick video phrases references bench clean
+.PHONY: setup apt test test-quick video site phrases references bench clean
 
 setup: apt $(STAMP)
 
@@ -28,10 +28,15 @@ test: setup
 test-quick: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-# The full explainer at preview quality into media/, one clip per section beside it.
+# The full explainer at preview quality into media/explainer/: the mp4, its captions, one clip
+# per section, a page and a presenter page. Sections render in parallel; unchanged ones are cached.
 video: setup
-	$(BIN)/manim -ql --disable_caching --save_sections --media_dir media scenes/explainer.py Explainer
-	@ls -1 media/videos/explainer/480p15/Explainer.*
+	$(BIN)/attnvid render scripts/explainer.yaml --quality l --formats mp4 --out media
+
+# Every shipped video with all its web formats into site/, ready to publish.
+site: setup
+	$(BIN)/attnvid render scripts/cat_sat.yaml scripts/brian_typed.yaml scripts/warm_black_cat.yaml \
+		scripts/explainer.yaml --formats mp4,webm,gif --out site
 
 # Every phrase walkthrough (one per single-phrase script).
 phrases: setup

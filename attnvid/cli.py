@@ -84,8 +84,10 @@ def _render(args) -> int:
         print(f"attnvid render: --formats takes a comma-separated list of {', '.join(FORMATS)} "
               f"(got {args.formats!r})", file=sys.stderr)
         return 2
+    from .cache import SectionCache
     options = Options(out=Path(args.out), quality=args.quality, formats=formats,
-                      transparent=args.transparent, jobs=args.jobs)
+                      transparent=args.transparent, jobs=args.jobs,
+                      cache=None if args.no_cache else SectionCache())
     err = Console(stderr=True)
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[status]}"))
@@ -154,6 +156,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                    help="processes at once (default: the number of cores); one video is split by section "
                         "when there are more processes than videos")
+    r.add_argument("--no-cache", action="store_true",
+                   help="render every section again (by default, sections whose inputs and our code are "
+                        "unchanged come from the cache in $XDG_CACHE_HOME/attnvid, else ~/.cache/attnvid)")
     r.set_defaults(run=_render)
     return p
 

@@ -81,17 +81,17 @@ def faststart(src: Path, out: Path) -> None:
 
 def webm(src: Path, out: Path, alpha: bool = False) -> None:
     """VP9 at constant quality; with alpha when the source has it (a transparent render)."""
-    _ffmpeg("-i", str(src), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "34", "-deadline", "good",
-            "-cpu-used", "4", "-row-mt", "1", "-pix_fmt", "yuva420p" if alpha else "yuv420p",
+    _ffmpeg("-i", str(src), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36", "-deadline", "realtime",
+            "-cpu-used", "6", "-row-mt", "1", "-pix_fmt", "yuva420p" if alpha else "yuv420p",
             *(("-auto-alt-ref", "0") if alpha else ()), "-an", str(out))
 
 
-def gif(src: Path, out: Path, width: int = GIF_WIDTH, fps: int = GIF_FPS) -> None:
-    """A palette made for this video (only the colours it uses) and diff-rectangle dithering,
-    so the still parts of a frame cost almost nothing."""
+def gif(src: Path, out: Path, start: float, end: float, width: int = GIF_WIDTH, fps: int = GIF_FPS) -> None:
+    """The stretch [start, end] with a palette made for it (only the colours it uses) and
+    diff-rectangle dithering, so the still parts of a frame cost almost nothing."""
     graph = (f"fps={fps},scale={width}:-2:flags=lanczos,split[a][b];"
              "[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle")
-    _ffmpeg("-i", str(src), "-vf", graph, "-loop", "0", str(out))
+    _ffmpeg("-ss", f"{start:.3f}", "-to", f"{end:.3f}", "-i", str(src), "-vf", graph, "-loop", "0", str(out))
 
 
 def still(src: Path, at: float, out: Path) -> None:

@@ -5,6 +5,8 @@ All pages are self-contained (inline CSS and JS, no CDN), so they work published
 USB stick or from file://. Every string that came from a script (title, section names,
 captions) is escaped here: text, never markup. Captions also travel inline as JSON, because
 Chromium refuses to load a <track> file from a file:// page; the page then adds the cues itself.
+When the script burns its captions into the frames (`captions: screen`, the default), the
+player's captions start switched off, or the viewer would read every sentence twice.
 """
 from __future__ import annotations
 
@@ -34,10 +36,10 @@ def _size(n: int) -> str:
 
 # The fallback when <track> did not load (file:// in Chromium): add the same cues by script.
 _CUES_FALLBACK = """
-function addCues(video, cues) {
+function addCues(video, cues, show) {
   const track = video.addTextTrack("captions", "English", "en");
   for (const [start, end, text] of cues) track.addCue(new VTTCue(start, end, text));
-  track.mode = "showing";
+  track.mode = show ? "showing" : "hidden";
   return track;
 }
 """
@@ -51,7 +53,8 @@ def video_tag(m: dict, prefix: str = "", indent: str = "") -> str:
     for kind, mime in (("mp4", "video/mp4"), ("webm", "video/webm")):
         if kind in m["files"]:
             lines.append(f'  <source src="{a(m["files"][kind])}" type="{mime}">')
-    lines.append(f'  <track kind="captions" src="{a(m["files"]["vtt"])}" srclang="en" label="English" default>')
+    default = "" if m.get("captions_on_screen", True) else " default"
+    lines.append(f'  <track kind="captions" src="{a(m["files"]["vtt"])}" srclang="en" label="English"{default}>')
     lines.append("</video>")
     return "\n".join(indent + line for line in lines)
 
@@ -103,7 +106,9 @@ def index_page(m: dict) -> str:
 const cues = {_json_for_script(m["cues"])};
 const video = document.querySelector("video");
 const track = video.querySelector("track");
-track.addEventListener("error", () => {{ track.track.mode = "disabled"; addCues(video, cues); }});
+const showCaptions = {"false" if m.get("captions_on_screen", True) else "true"};
+if (!showCaptions) track.track.mode = "hidden";   // loaded, off until the viewer turns them on
+track.addEventListener("error", () => {{ track.track.mode = "disabled"; addCues(video, cues, showCaptions); }});
 </script>
 </body></html>
 """
@@ -121,8 +126,8 @@ def presenter_page(m: dict) -> str:
 html,body{{margin:0;height:100%;background:#000;overflow:hidden;font-family:system-ui,sans-serif}}
 video{{width:100vw;height:100vh;object-fit:contain;display:block}}
 #status{{position:fixed;right:1rem;bottom:.7rem;color:#aaa;font-size:14px;transition:opacity .6s}}
-#status.hidden{{opacity:0}}
-#help{{position:fixed;left:1rem;bottom:.7rem;color:#777;font-size:13px}}
+#status.hidden,#help.hidden{{opacity:0}}
+#help{{position:fixed;left:1rem;top:.7rem;color:#777;font-size:13px;transition:opacity .6s}}
 </style></head>
 <body>
 <video id="clip" muted playsinline preload="auto"></video>
@@ -133,6 +138,8 @@ video{{width:100vw;height:100vh;object-fit:contain;display:block}}
 const clips = {_json_for_script(clips)};
 const video = document.getElementById("clip");
 const status = document.getElementById("status");
+const help = document.getElementById("help");
+const showCaptions = {"false" if m.get("captions_on_screen", True) else "true"};
 const presenter = {{index: -1, clips: clips}};
 window.presenter = presenter;
 let hideTimer = null;
@@ -142,12 +149,12 @@ function show(i) {{
   presenter.index = i;
   for (const t of video.textTracks) t.mode = "disabled";
   video.src = clips[i].src;
-  addCues(video, clips[i].cues);
+  addCues(video, clips[i].cues, showCaptions);
   video.play().catch(() => {{}});
   status.textContent = (i + 1) + " / " + clips.length + " · " + clips[i].name;
   status.classList.remove("hidden");
   clearTimeout(hideTimer);
-  hideTimer = setTimeout(() => status.classList.add("hidden"), 2500);
+  hideTimer = setTimeout(() => {{ status.classList.add("hidden"); help.classList.add("hidden"); }}, 2500);
   history.replaceState(null, "", "#" + (i + 1));
 }}
 function next() {{ if (presenter.index < clips.length - 1) show(presenter.index + 1); }}

@@ -30,6 +30,7 @@ class Video:
     scene_file: Path
     scene_class: str
     sections: tuple[str, ...]
+    captions_on_screen: bool = True   # burned into the frames: the player's own captions start off
 
 
 def _scene_file(module: str) -> Path:
@@ -51,9 +52,9 @@ def plan_video(path) -> Video:
     name = path.stem
     if len(script.phrases) == 1:
         return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
-                     tuple(narration.BEATS))
+                     tuple(narration.BEATS), script.captions == "screen")
     return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
-                 "Explainer", tuple(script.sections))
+                 "Explainer", tuple(script.sections), script.captions == "screen")
 
 
 def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST) -> list[range]:

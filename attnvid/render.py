@@ -21,8 +21,10 @@ from pathlib import Path
 
 from . import captions, media, pages, process
 from .captions import Cue
+from .cache import SectionCache, code_version, section_keys
 from .plan import Video, plan_video, processes_per_video, split
 from .problems import ScriptError
+from .script import load_script
 from .worker import Clip, RenderError, render_sections
 
 FORMATS = ("mp4", "webm", "gif")
@@ -37,6 +39,7 @@ class Options:
     formats: tuple[str, ...] = ("mp4", "webm")
     transparent: bool = False
     jobs: int = 1
+    cache: "SectionCache | None" = None     # None: render every section
 
 
 @dataclass
@@ -51,9 +54,10 @@ class Outcome:
 @dataclass
 class _Job:
     video: Video
-    runs: list[range]
+    keys: list[str]
+    cached: dict[int, Clip]
+    runs: list[list[int]] = field(default_factory=list)
     task: object = None
-    done: list[int] = field(default_factory=list)
 
 
 def slug(text: str) -> str:
@@ -70,6 +74,7 @@ class Renderer:
         self.o = options
         self.progress = progress
         self.slots = threading.BoundedSemaphore(max(1, options.jobs))   # processes at once
+        self._code = code_version() if options.cache is not None else ""
 
     # -- the whole run ------------------------------------------------------------------
     def run(self, paths: list[str]) -> list[Outcome]:
@@ -90,11 +95,15 @@ class Renderer:
             videos.append(v)
         self.o.out.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(self.o.out)
-        per_video = processes_per_video(len(videos), self.o.jobs)
-        jobs = [_Job(v, split(self._weights(v), per_video)) for v in videos]
+        jobs = [self._job(v) for v in videos]
+        per_video = processes_per_video(sum(1 for j in jobs if len(j.cached) < len(j.video.sections)), self.o.jobs)
         for j in jobs:
+            missing = [i for i in range(len(j.video.sections)) if i not in j.cached]
+            weights = self._weights(j.video)
+            j.runs = [[missing[k] for k in run] for run in split([weights[i] for i in missing], per_video)] \
+                if missing else []
             j.task = self.progress.add_task(j.video.name, total=len(j.video.sections) + self.POST_STEPS,
-                                            status="waiting")
+                                            completed=len(j.cached), status="waiting")
         results: dict[str, Outcome] = {}
         finished: list[threading.Event] = []
         for j in jobs:
@@ -122,7 +131,18 @@ class Renderer:
             raise
         outcomes.update(results)
         self._write_folder_index()
+        if self.o.cache is not None:
+            self.o.cache.prune()
         return [outcomes[p] if p in outcomes else outcomes[str(Path(p))] for p in paths]
+
+    def _job(self, v: Video) -> _Job:
+        """The video's section keys, and which sections the cache already holds."""
+        if self.o.cache is None:
+            return _Job(v, [], {})
+        keys = section_keys(v, load_script(v.script_path), self.o.quality, self.o.transparent, self._code)
+        cached = {i: c for i, (k, name) in enumerate(zip(keys, v.sections))
+                  if (c := self.o.cache.get(k, i, name)) is not None}
+        return _Job(v, keys, cached)
 
     def _weights(self, v: Video) -> list[float]:
         """Section durations from the last bundle of this video, when it had the same sections
@@ -162,14 +182,14 @@ class Renderer:
         self.progress.update(job.task, status=text, advance=advance)
 
     def _render(self, job: _Job, work: Path) -> list[Clip]:
-        clips: list[Clip] = []
+        clips: list[Clip] = list(job.cached.values())
         errors: list[str] = []
         done = [0] * len(job.runs)
 
         def one(k, run):
             def progressed(n):
                 done[k] = n
-                self.progress.update(job.task, completed=sum(done))
+                self.progress.update(job.task, completed=len(job.cached) + sum(done))
             with self.slots:
                 try:
                     clips.extend(render_sections(job.video, run, self.o.quality, work / f"part{k}",
@@ -179,8 +199,10 @@ class Renderer:
                 except process.Stopped:
                     pass            # _render notices and stops the video
 
-        self._status(job, f"rendering {len(job.video.sections)} sections"
-                          + (f" in {len(job.runs)} processes" if len(job.runs) > 1 else ""))
+        todo = sum(len(r) for r in job.runs)
+        self._status(job, f"rendering {todo} of {len(job.video.sections)} sections"
+                          + (f" in {len(job.runs)} processes" if len(job.runs) > 1 else "")
+                          + (f" ({len(job.cached)} cached)" if job.cached else ""))
         threads = [threading.Thread(target=one, args=(k, r), daemon=True) for k, r in enumerate(job.runs)]
         for t in threads:
             t.start()
@@ -190,6 +212,10 @@ class Renderer:
             raise process.Stopped()
         if errors:
             raise RenderError(errors[0])
+        if self.o.cache is not None:
+            for c in clips:
+                if c.index not in job.cached:
+                    self.o.cache.put(job.keys[c.index], c)
         return sorted(clips, key=lambda c: c.index)
 
     def _assemble(self, job: _Job, clips: list[Clip], d: Path) -> dict:
@@ -231,16 +257,19 @@ class Renderer:
                 media.webm(master, d / f"{v.name}.webm")
                 files["webm"] = f"{v.name}.webm"
             if "gif" in o.formats:
-                media.gif(d / files.get("mp4", master.name), d / f"{v.name}.gif")
+                media.gif(d / files.get("mp4", master.name), d / f"{v.name}.gif", *gif_window(beats, info["duration"]))
                 files["gif"] = f"{v.name}.gif"
+                gif_span = [round(t, 3) for t in gif_window(beats, info["duration"])]
         self._status(job, "pages", advance=1)
         if not o.transparent:
             files["presenter"] = "presenter.html"
+        extra = {"gif_span": gif_span} if "gif" in files else {}
         files["page"] = "index.html"
         manifest = {"name": v.name, "title": v.title, "script": str(v.script_path), "quality": o.quality,
-                    "transparent": o.transparent, "width": int(info["width"]), "height": int(info["height"]),
+                    "transparent": o.transparent,
+                    "captions_on_screen": v.captions_on_screen, "width": int(info["width"]), "height": int(info["height"]),
                     "fps": fps, "duration": round(info["duration"], 3), "files": files, "sections": sections,
-                    "cues": [[round(q.start, 3), round(q.end, 3), q.text] for q in cues]}
+                    "cues": [[round(q.start, 3), round(q.end, 3), q.text] for q in cues], **extra}
         if not o.transparent:
             (d / "presenter.html").write_text(pages.presenter_page(manifest), encoding="utf-8")
         manifest["sizes"] = {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob("*"))
@@ -267,6 +296,21 @@ def poster_time(beats: list[tuple[str, float, float]], duration: float) -> float
         if name == "weighted_sum":
             return max(start, end - 0.4)
     return duration / 3
+
+
+GIF_LONGEST = 60.0
+
+
+def gif_window(beats: list[tuple[str, float, float]], duration: float) -> tuple[float, float]:
+    """The stretch a README gif shows: the first phrase's attention steps, from its projections
+    to its weighted sum (CatSat: 47 s of 77), so the gif stays a few MB and links to the whole
+    video; with no such beats, the first GIF_LONGEST seconds."""
+    names = [b[0] for b in beats]
+    if "projections" in names and "weighted_sum" in names[names.index("projections"):]:
+        first = names.index("projections")
+        last = names.index("weighted_sum", first)
+        return beats[first][1], beats[last][2]
+    return 0.0, min(duration, GIF_LONGEST)
 
 
 def _fraction(text: str) -> float:

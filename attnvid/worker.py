@@ -40,9 +40,10 @@ def _timeline(path: Path) -> dict:
         return {"sections": [], "cues": [], "beats": []}
 
 
-def render_sections(video: Video, sections: range, quality: str, workdir: Path, transparent: bool = False,
+def render_sections(video: Video, sections: list[int], quality: str, workdir: Path, transparent: bool = False,
                     on_progress: Callable[[int], None] = lambda done: None) -> list[Clip]:
-    """Render sections[a:b] of the video; returns one clip per section, in order."""
+    """Render these sections of the video (indices, any set); returns one clip each, in order."""
+    sections = sorted(sections)
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = workdir / "timeline.json"
     env = {**os.environ, "ATTN_SCRIPT": str(video.script_path.resolve()),
@@ -55,7 +56,7 @@ def render_sections(video: Video, sections: range, quality: str, workdir: Path, 
 
     def poll():
         opened = len(_timeline(timeline)["sections"])
-        on_progress(max(0, min(len(sections), opened - sections.start - 1)))
+        on_progress(sum(1 for i in sections if i < opened - 1))
 
     result = run(argv, env=env, cwd=workdir, poll=poll)
     if result.returncode != 0:
@@ -70,17 +71,18 @@ def _reason(stderr: str) -> str:
     return "\n".join(lines[-6:])
 
 
-def _clips(video: Video, sections: range, workdir: Path, timeline: dict) -> list[Clip]:
+def _clips(video: Video, sections: list[int], workdir: Path, timeline: dict) -> list[Clip]:
     opened = [s["name"] for s in timeline["sections"]]
-    expected = list(video.sections[: sections.stop])
+    expected = list(video.sections[: sections[-1] + 1])
     if opened[: len(expected)] != expected:
         raise RenderError(f"the scene played sections {opened}, but the plan expected {expected}")
     (index_file,) = (workdir / "media").rglob(f"sections/{video.scene_class}.json") or [None]
     if index_file is None:
         raise RenderError("manim wrote no sections index")
     entries = json.loads(index_file.read_text(encoding="utf-8"))   # the drawn sections, in order
-    if [e["name"] for e in entries] != expected[sections.start:]:
-        raise RenderError(f"manim drew sections {[e['name'] for e in entries]}, expected {expected[sections.start:]}")
+    drawn = [video.sections[i] for i in sections]
+    if [e["name"] for e in entries] != drawn:
+        raise RenderError(f"manim drew sections {[e['name'] for e in entries]}, expected {drawn}")
     clips = []
     for i, entry in zip(sections, entries):
         name, start = timeline["sections"][i]["name"], timeline["sections"][i]["start"]

@@ -44,6 +44,7 @@ class NarratedScene(Scene):
     def setup(self):
         self.camera.background_color = style.BACKGROUND
         self.numbers_shown: list[str] = []
+        self.section_numbers: dict[int, list[str]] = {}   # section index -> numbers it put up
         self.rest_boxes: dict[str, list[tuple[str, Box]]] = {}
         self.beats_played: list[tuple[str, float, float]] = []
         self.sections_opened: list[tuple[str, float]] = []
@@ -91,6 +92,7 @@ class NarratedScene(Scene):
             for sub in m.get_family():
                 if isinstance(sub, NumberText):
                     self.numbers_shown.append(sub.shown)
+                    self.section_numbers.setdefault(len(self.sections_opened) - 1, []).append(sub.shown)
         return super().add(*mobjects)
 
     def t(self, seconds: float) -> float:

@@ -11,8 +11,8 @@ from attnvid.captions import Cue
 from attnvid.narration import BEATS
 from attnvid.plan import plan_video, processes_per_video, split
 from attnvid.problems import ScriptError
-from attnvid.render import poster_time, slug
-from conftest import INLINE_MODEL, SCRIPTS
+from attnvid.render import gif_window, poster_time, slug
+from conftest import SCRIPTS
 
 
 # -- captions -----------------------------------------------------------------------------
@@ -97,6 +97,14 @@ def test_the_poster_is_the_end_of_the_first_weighted_sum_never_the_first_frame()
     beats = [("title", 0, 5), ("weighted_sum", 40, 50), ("weighted_sum", 60, 70)]
     assert poster_time(beats, 80) == pytest.approx(49.6)
     assert poster_time([("embeddings", 0, 9)], 90) == 30
+
+
+def test_the_gif_shows_the_first_phrases_attention_steps_or_the_first_minute():
+    beats = [("title", 0, 5), ("projections", 5, 9), ("scores", 9, 12), ("weighted_sum", 12, 20),
+             ("projections", 20, 25), ("weighted_sum", 25, 30)]
+    assert gif_window(beats, 30) == (5, 20)
+    assert gif_window([("embeddings", 0, 100)], 100) == (0, 60)
+    assert gif_window([("weighted_sum", 0, 5), ("projections", 5, 9)], 9) == (0, 9)
 
 
 def test_section_file_names_are_safe():

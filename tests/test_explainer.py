@@ -46,6 +46,25 @@ def test_a_shortened_reordered_script_plays_just_those_sections(monkeypatch, tmp
     assert [b[0] for b in scene.beats_played] == ["names", "positions_needed", "bigrams"]
 
 
+def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(monkeypatch, tmp_path, write):
+    """attnvid/cache.py keeps a section's clip when the phrases change if SECTION_INPUTS says it
+    does not read them: build those sections with two different sets of phrases and compare
+    every number and caption they show."""
+    from attnvid.cache import SECTION_INPUTS
+    blind = [s for s in narration.SECTIONS if "phrases" not in SECTION_INPUTS[s]]
+    seen = []
+    for name, phrases in (("a.yaml", ["The cat sat on the", "Brian typed cat into the"]),
+                          ("b.yaml", ["Is your warm black cat", "your black cat sat", "on the cat"])):
+        path = write(name, f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\nphrases:\n"
+                           + "".join(f"  - {p}\n" for p in phrases) + f"sections: [{', '.join(blind)}]\n")
+        scene = build(explainer_class(monkeypatch, path), tmp_path / f"media-{name}")
+        assert [n for n, _ in scene.sections_opened] == blind
+        seen.append([(scene.section_numbers.get(i, []), [c[3] for c in scene.cues if c[0] == i])
+                     for i in range(len(blind))])
+    assert seen[0] == seen[1]
+    assert all(numbers for numbers, _ in seen[0][:1])     # it did compare something
+
+
 def test_the_captions_claims_hold():
     script = load_script(SCRIPTS / "explainer.yaml")
     m = script.model

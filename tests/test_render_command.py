@@ -75,7 +75,9 @@ def test_every_format_is_what_a_browser_expects_and_they_agree_on_length(site):
     assert (webm["codec_name"], webm["pix_fmt"]) == ("vp9", "yuv420p")
     assert gif["codec_name"] == "gif" and gif["width"] == 480
     assert abs(mp4["duration"] - webm["duration"]) < 0.1
-    assert abs(mp4["duration"] - gif["duration"]) < 0.2
+    start, end = m["gif_span"]                  # the attention steps of the phrase, not all of it
+    assert (start, end) == (m["sections"][3]["start"], m["sections"][6]["start"] + m["sections"][6]["duration"])
+    assert abs((end - start) - gif["duration"]) < 0.2
     assert abs(m["duration"] - mp4["duration"]) < 0.01
     assert (bundle / "cat_sat.gif").stat().st_size < 10_000_000      # GitHub shows images up to 10 MB
 
@@ -155,7 +157,8 @@ def served(site):
 
 STATE = """const v = document.querySelector('video');
 return {ready: v.readyState, duration: v.duration, src: v.currentSrc, error: v.error && v.error.code,
-        tracks: Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.cues ? t.cues.length : 0)};"""
+        tracks: Array.from(v.textTracks).filter(t => t.mode !== 'disabled').map(t => t.cues ? t.cues.length : 0),
+        showing: Array.from(v.textTracks).filter(t => t.mode === 'showing').length};"""
 
 
 @pytest.mark.parametrize("where", ["http", "file"])
@@ -167,6 +170,7 @@ def test_the_page_plays_the_mp4_with_its_captions(site, served, browser, where):
     assert state["error"] is None and state["src"].endswith("cat_sat/cat_sat.mp4")
     assert abs(state["duration"] - m["duration"]) < 0.1
     assert state["tracks"] == [len(m["cues"])]
+    assert state["showing"] == 0            # cat_sat burns its captions in: the player's start off
     browser.execute_script("const v = document.querySelector('video'); v.muted = true; v.play();")
     playing = wait_for(browser, "return document.querySelector('video').currentTime", lambda t: t > 0.5)
     assert playing > 0.5
@@ -178,7 +182,7 @@ def test_the_presenter_steps_through_the_sections(site, browser):
     browser.get((bundle / "presenter.html").as_uri())
     state = """const v = document.getElementById('clip');
     return {index: presenter.index, src: v.currentSrc, ready: v.readyState, duration: v.duration,
-            cues: Array.from(v.textTracks).filter(t => t.mode === 'showing').map(t => t.cues.length)};"""
+            cues: Array.from(v.textTracks).filter(t => t.mode !== 'disabled').map(t => t.cues.length)};"""
     first = wait_for(browser, state, lambda s: s["ready"] >= 1)
     assert first["index"] == 0 and first["src"].endswith(m["sections"][0]["file"])
     assert abs(first["duration"] - m["sections"][0]["duration"]) < 0.1
@@ -284,3 +288,42 @@ def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
                           "-f", "rawvideo", "-pix_fmt", "rgba", "-"], check=True, capture_output=True).stdout
     alpha = raw[3::4]
     assert alpha.count(0) > 0.5 * len(alpha)
+
+
+def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypatch):
+    """Render, render again (nothing to draw: no manim at all), then change a phrase: only the
+    section that reads phrases is drawn again; the frames of the others are reused as they were."""
+    from attnvid.cache import SectionCache
+    calls = []
+    real = render_module.render_sections
+
+    def counting(video, sections, *a, **k):
+        calls.append([video.sections[i] for i in sections])
+        return real(video, sections, *a, **k)
+    monkeypatch.setattr(render_module, "render_sections", counting)
+
+    class Quiet:
+        def add_task(self, *a, **k): return 0
+        def update(self, *a, **k): pass
+
+    def script(phrase):
+        path = tmp_path / "short_explainer.yaml"
+        path.write_text(f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\npace: 0.4\nphrases:\n"
+                        f"  - {phrase}\n  - Is your warm black cat\n"
+                        "sections: [dot_product, positional_encodings, weighted_average]\n", encoding="utf-8")
+        return str(path)
+    options = Options(out=tmp_path / "site", formats=("mp4",), jobs=2, cache=SectionCache(tmp_path / "cache"))
+    video = tmp_path / "site" / "short_explainer" / "short_explainer.mp4"
+
+    Renderer(options, Quiet()).run([script("The cat sat on the")])
+    first = framemd5(video)
+    assert sorted(s for run in calls for s in run) == ["dot_product", "positional_encodings", "weighted_average"]
+    calls.clear()
+    Renderer(options, Quiet()).run([script("The cat sat on the")])
+    assert calls == [] and framemd5(video) == first
+    Renderer(options, Quiet()).run([script("The cat sat on your")])
+    assert calls == [["weighted_average"]]
+    again = framemd5(video)
+    sections = json.loads((video.parent / "manifest.json").read_text(encoding="utf-8"))["sections"]
+    kept = sum(len(framemd5(video.parent / s["file"])) for s in sections[:2])
+    assert again[:kept] == first[:kept] and again != first

@@ -1,11 +1,13 @@
 """The render benchmark (`make bench`): how long a preview takes, against the floor.
 
-For each scene and quality it renders with manim in a fresh process (caching off), then
-encodes the same frames with ffmpeg alone: the floor, what any renderer must at least pay for
-encoding. It reports wall time, video seconds, wall time / running time, wall time / floor,
-peak memory (the render process's max RSS) and frames per second; the median of several runs,
-with min-max. It also times the edit-to-preview loop: change one phrase of the explainer and
-render it again. Writes bench-out/bench.json and bench-out/bench.md and prints the table.
+For each video and quality it renders two ways, each in fresh processes with manim's cache off:
+plain `manim` (one process: the baseline) and `attnvid render --formats mp4 --no-cache` (our
+pipeline: sections shared out between --jobs processes and joined losslessly). Then it encodes
+the same frames with ffmpeg alone: the floor, what any renderer must at least pay for encoding.
+It reports wall time, video seconds, wall time / running time, wall time / floor, peak memory
+(the largest single process) and frames per second; the median of several runs, with min-max.
+It also times the edit-to-preview loop: render the explainer with the section cache, change one
+phrase, render again. Writes bench-out/bench.json and bench-out/bench.md and prints the table.
 
     python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--out bench-out]
 """
@@ -24,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CASES = [("CatSat", "scenes/phrase.py", "CatSat"), ("Explainer", "scenes/explainer.py", "Explainer")]
+CASES = [("CatSat", "scenes/phrase.py", "CatSat", "scripts/cat_sat.yaml"),
+         ("Explainer", "scenes/explainer.py", "Explainer", "scripts/explainer.yaml")]
+JOBS = os.cpu_count() or 1
 
 
 def timed(cmd, env=None) -> tuple[float, int]:
@@ -54,6 +58,15 @@ def render(scene_file, scene, quality, media, env=None):
     return wall, rss, video
 
 
+def pipeline(script, quality, out, env=None, cache=False):
+    """attnvid render: the mp4 only (what a preview needs), JOBS processes."""
+    cmd = [str(BIN / "attnvid"), "render", script, "--quality", quality, "--formats", "mp4",
+           "--out", str(out), "--jobs", str(JOBS), *([] if cache else ["--no-cache"])]
+    wall, rss = timed(cmd, env)
+    (video,) = [v for v in Path(out).glob("*/*.mp4")]
+    return wall, rss, video
+
+
 def floor(video: Path) -> float:
     """ffmpeg alone: decode the rendered frames and encode them again as manim does (H.264, yuv420p)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,45 +79,57 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
 
-def measure(name, scene_file, scene, quality, runs):
+def measure(name, scene_file, scene, script, quality, runs, way):
     walls, rsss, floors = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as media:
-            wall, rss, video = render(scene_file, scene, quality, media)
+            if way == "manim":
+                wall, rss, video = render(scene_file, scene, quality, media)
+            else:
+                wall, rss, video = pipeline(script, quality, media)
             duration, frames = probe(video)
             walls.append(wall)
             rsss.append(rss)
             floors.append(floor(video))
     w = summary(walls)
-    return {"case": name, "quality": quality, "wall": w, "video_seconds": duration, "frames": frames,
+    return {"case": name, "way": way, "quality": quality, "wall": w, "video_seconds": duration, "frames": frames,
             "ratio_to_running_time": w["median"] / duration,
             "ratio_to_floor": w["median"] / statistics.median(floors), "floor": summary(floors),
             "peak_mib": max(rsss), "fps": frames / w["median"]}
 
 
-def edit_to_preview() -> float:
-    """Seconds from changing one phrase of the explainer to a fresh -ql preview."""
+def edit_to_preview() -> dict:
+    """Seconds from changing one phrase of the explainer to a fresh -ql preview: plain manim
+    (renders everything again) and attnvid render with a warm section cache."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "explainer.yaml"
-        text = (ROOT / "scripts" / "explainer.yaml").read_text()
-        script.write_text(text.replace("model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}")
-                          .replace("text: The cat sat on the", "text: the cat sat on the"))
-        env = dict(os.environ, ATTN_SCRIPT=str(script))
-        wall, _, _ = render("scenes/explainer.py", "Explainer", "l", Path(tmp) / "media", env)
-    return wall
+        text = (ROOT / "scripts" / "explainer.yaml").read_text().replace(
+            "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}")
+        old, new = "Is your warm black cat", "Is your black warm cat"
+        assert old in text
+        script.write_text(text.replace(old, new))
+        env = dict(os.environ, ATTN_SCRIPT=str(script), XDG_CACHE_HOME=str(Path(tmp) / "cache"))
+        manim_wall, _, _ = render("scenes/explainer.py", "Explainer", "l", Path(tmp) / "media", env)
+        script.write_text(text)
+        pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)          # warms the cache
+        script.write_text(text.replace(old, new))
+        cached_wall, _, _ = pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)
+    return {"manim": manim_wall, "attnvid_cached": cached_wall}
 
 
 def table(results, edit) -> str:
-    lines = ["| video | quality | wall (median, min-max) | video s | × running time | × floor | floor s | peak MiB | frames/s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = ["| video | quality | how | wall (median, min-max) | video s | × running time | × floor | floor s | peak MiB | frames/s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         w = r["wall"]
-        lines.append(f"| {r['case']} | -q{r['quality']} | {w['median']:.1f} s ({w['min']:.1f}-{w['max']:.1f}, {w['runs']} runs) "
+        how = "manim, 1 process" if r["way"] == "manim" else f"attnvid render, {JOBS} jobs"
+        lines.append(f"| {r['case']} | -q{r['quality']} | {how} | {w['median']:.1f} s ({w['min']:.1f}-{w['max']:.1f}, {w['runs']} runs) "
                      f"| {r['video_seconds']:.1f} | {r['ratio_to_running_time']:.2f} | {r['ratio_to_floor']:.1f} "
                      f"| {r['floor']['median']:.1f} | {r['peak_mib']} | {r['fps']:.1f} |")
     if edit is not None:
         lines.append("")
-        lines.append(f"Edit one phrase of scripts/explainer.yaml, then a fresh -ql preview: {edit:.1f} s.")
+        lines.append(f"Edit one phrase of scripts/explainer.yaml, then a fresh -ql preview: {edit['manim']:.1f} s "
+                     f"with plain manim, {edit['attnvid_cached']:.1f} s with `attnvid render` and its section cache.")
     return "\n".join(lines)
 
 
@@ -122,14 +147,16 @@ def main():
     ap.add_argument("--runs-hq", type=int, default=1, help="runs per case at -qh")
     ap.add_argument("--quick", action="store_true", help="one run, -ql only, no edit loop")
     ap.add_argument("--out", default="bench-out")
+    ap.add_argument("--only", choices=("manim", "attnvid"), help="measure one way only")
     args = ap.parse_args()
-    plan = [(c, "l", 1 if args.quick else args.runs) for c in CASES]
+    ways = [args.only] if args.only else ["manim", "attnvid"]
+    plan = [(c, "l", 1 if args.quick else args.runs, w) for c in CASES for w in ways]
     if not args.quick:
-        plan += [(c, "h", args.runs_hq) for c in CASES]
+        plan += [(c, "h", args.runs_hq, w) for c in CASES for w in ways]
     results = []
-    for (name, scene_file, scene), quality, runs in plan:
-        print(f"rendering {name} at -q{quality}, {runs} run(s)...", file=sys.stderr, flush=True)
-        results.append(measure(name, scene_file, scene, quality, runs))
+    for (name, scene_file, scene, script), quality, runs, way in plan:
+        print(f"rendering {name} at -q{quality} with {way}, {runs} run(s)...", file=sys.stderr, flush=True)
+        results.append(measure(name, scene_file, scene, script, quality, runs, way))
     edit = None if args.quick else edit_to_preview()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
