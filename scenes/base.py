@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Callable
 
-from manim import FadeIn, FadeOut, Scene
+from manim import Scene
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
@@ -22,6 +22,7 @@ from attnvid.script import Script, load_script
 
 from . import style
 from .layout import CAPTION, Box
+from .fading import FadeIn, FadeOut
 from .pieces import Caption, NumberText, box_of
 
 WORDS_PER_SECOND = 3.0   # a comfortable reading speed for captions

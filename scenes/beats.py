@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, FadeIn, FadeOut, Indicate, Line,
+from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Indicate, Line,
                    MathTex, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup,
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
@@ -18,6 +18,7 @@ from attnmath import PhraseTrace, format_number, format_vector, format_weights
 from attnvid import narration
 
 from . import style
+from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, Box, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, MatrixMob, NumberText, PlaneVector, ScoreGrid, WeightBars,
                      box_of, fit, text, tick_labels, word)

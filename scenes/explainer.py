@@ -14,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Indicate, LaggedStart,
+from manim import (DOWN, LEFT, RIGHT, UP, Indicate, LaggedStart,
                    Line, MathTex, Rectangle, UpdateFromAlphaFunc, VGroup)
 
 from attnmath import format_number, format_vector, format_weights
@@ -22,6 +22,7 @@ from attnvid import explainer_data as data
 from attnvid import narration
 
 from scenes import style
+from scenes.fading import FadeIn, FadeOut
 from scenes.base import ScriptScene
 from scenes.beats import label_vectors, panel_column, _row
 from scenes.layout import PANEL, PLANE, Box, fit_view

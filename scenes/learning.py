@@ -15,7 +15,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (BackgroundRectangle, DOWN, LEFT, RIGHT, Create, Dot, FadeIn, FadeOut, Line, Polygon, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject, LaggedStart)
+from manim import (BackgroundRectangle, DOWN, LEFT, RIGHT, Create, Dot, Line, Polygon, ReplacementTransform,
+                   SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject, LaggedStart)
+from scenes.fading import FadeIn, FadeOut
 
 from attnmath import format_number, format_weights
 from attnmath.feasibility import inside_convex_hull, rivals, verdict

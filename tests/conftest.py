@@ -24,6 +24,13 @@ W_offer: [[0, 1], [2, 0]]
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """Tests never read or fill the user's section cache (~/.cache/attnvid)."""
+    import os
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def write(tmp_path):
     """write('name.yaml', text) -> path of a dedented file in a temporary folder."""
