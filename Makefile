@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup apt test test-quick video site phrases references bench clean
+.PHONY: setup apt test test-quick video site phrases slides references bench clean
 
 setup: apt $(STAMP)
 
@@ -43,6 +43,15 @@ phrases: setup
 	$(BIN)/manim -ql -a --disable_caching --media_dir media scenes/phrase.py
 	@ls -1 media/videos/phrase/480p15/*.mp4
 
+# CatSat as lecture slides (manim-slides, one slide per beat) in one HTML file that plays with
+# no network: reveal.js comes from the project's own cache (.cache/, filled by tools/revealjs.py).
+SLIDES_CACHE := XDG_CACHE_HOME=$(CURDIR)/.cache
+slides: setup
+	@$(SLIDES_CACHE) $(BIN)/python tools/revealjs.py >/dev/null
+	$(BIN)/manim-slides render -ql --disable_caching --progress_bar none --media_dir media scenes/slides.py CatSatSlides
+	$(SLIDES_CACHE) $(BIN)/manim-slides convert --to html --offline --one-file CatSatSlides site/catsat_slides.html
+	@ls -1 site/catsat_slides.html
+
 # Re-make the key frames the render test compares against (after a deliberate change of look).
 references: setup
 	$(BIN)/python tools/update_references.py
@@ -52,4 +61,4 @@ bench: setup
 	$(BIN)/python tools/bench.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .cache

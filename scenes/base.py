@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Callable
 
-from manim import Scene
+from manim import ManimColor, Scene
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
@@ -43,7 +43,8 @@ class NarratedScene(Scene):
     captions_on_screen: bool = True
 
     def setup(self):
-        self.camera.background_color = style.BACKGROUND
+        # a ManimColor, as manim types it (manim-slides reads it back with .to_hex())
+        self.camera.background_color = ManimColor(style.BACKGROUND)
         self.numbers_shown: list[str] = []
         self.section_numbers: dict[int, list[str]] = {}   # section index -> numbers it put up
         self.rest_boxes: dict[str, list[tuple[str, Box]]] = {}

@@ -7,26 +7,12 @@ is there. `ATTN_SCRIPT=path/to/any.yaml manim -pql scenes/phrase.py Phrase` rend
 import os
 from pathlib import Path
 
-from scenes.walkthrough import class_name, walkthrough_class
+from scenes.walkthrough import class_name, single_phrase_scripts, walkthrough_class
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
-
-def _phrase_count(path: Path) -> int:
-    """How many phrases a script has (0 for a model file), read cheaply; broken files count 1
-    so their scene exists and reports the problem when rendered."""
-    from attnvid.problems import ScriptError
-    from attnvid.script import ModelFile, load
-    try:
-        loaded = load(path)
-    except ScriptError:
-        return 1
-    return 0 if isinstance(loaded, ModelFile) else len(loaded.phrases)
-
-
-for _path in sorted(SCRIPTS.glob("*.yaml")):
-    if _phrase_count(_path) == 1:
-        globals()[class_name(_path.stem)] = walkthrough_class(_path, module=__name__)
+for _path in single_phrase_scripts(SCRIPTS):
+    globals()[class_name(_path.stem)] = walkthrough_class(_path, module=__name__)
 
 if os.environ.get("ATTN_SCRIPT"):
     Phrase = walkthrough_class(os.environ["ATTN_SCRIPT"], "Phrase", module=__name__)

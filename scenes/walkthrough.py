@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 from attnvid import narration
-from attnvid.script import Script
+from attnvid.problems import ScriptError
+from attnvid.script import ModelFile, Script, load
 
 from . import beats
 from .base import NarratedScene, ScriptScene
@@ -71,8 +72,25 @@ def class_name(stem: str) -> str:
     return name if name and not name[0].isdigit() else "S" + name
 
 
-def walkthrough_class(path, name: str | None = None, module: str = __name__) -> type:
-    """A PhraseWalkthrough subclass for one script. `module` must be the module manim imports
-    (manim only lists scene classes whose __module__ is that module)."""
-    return type(name or class_name(Path(path).stem), (PhraseWalkthrough,),
+def walkthrough_class(path, name: str | None = None, module: str = __name__,
+                      base: type = PhraseWalkthrough) -> type:
+    """A `base` subclass (PhraseWalkthrough or a subclass of it) for one script. `module` must be
+    the module manim imports (manim only lists scene classes whose __module__ is that module)."""
+    return type(name or class_name(Path(path).stem), (base,),
                 {"script_path": str(path), "__module__": module})
+
+
+def single_phrase_scripts(folder: Path) -> list[Path]:
+    """The scripts in `folder` that get a walkthrough class of their own: those with one phrase.
+    Scene files pass the scripts/ beside them, so a copied scene file finds the copied scripts."""
+    return [path for path in sorted(folder.glob("*.yaml")) if _phrase_count(path) == 1]
+
+
+def _phrase_count(path: Path) -> int:
+    """How many phrases a script has (0 for a model file), read cheaply; broken files count 1
+    so their scene exists and reports the problem when rendered."""
+    try:
+        loaded = load(path)
+    except ScriptError:
+        return 1
+    return 0 if isinstance(loaded, ModelFile) else len(loaded.phrases)
