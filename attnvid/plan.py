@@ -18,8 +18,8 @@ from .problems import Problem, ScriptError, Where
 from .script import ModelFile, load
 
 # Playing a section without drawing frames (to reach a later one) costs about this share of
-# rendering it: the explainer's skipped build takes 70 s of its 126 s render (make bench, -ql).
-SKIP_COST = 0.55
+# rendering it: CatSat's skipped build takes 6 s of its 23 s render at -ql (docs/performance.md).
+SKIP_COST = 0.3
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class Video:
     scene_class: str
     sections: tuple[str, ...]
     captions_on_screen: bool = True   # burned into the frames: the player's own captions start off
+    # each section clears the stage first, so a process drawing sections a.. replays only a-1
+    # (the explainer); otherwise it replays every section before a (a walkthrough's beats build up)
+    independent_sections: bool = False
 
 
 def _scene_file(module: str) -> Path:
@@ -54,13 +57,14 @@ def plan_video(path) -> Video:
         return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
                      tuple(narration.BEATS), script.captions == "screen")
     return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
-                 "Explainer", tuple(script.sections), script.captions == "screen")
+                 "Explainer", tuple(script.sections), script.captions == "screen", independent_sections=True)
 
 
-def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST) -> list[range]:
+def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False) -> list[range]:
     """Cut sections (with estimated render costs `weights`) into at most `parts` contiguous
     runs minimising the slowest process, where a run starting at section a also pays
-    skip_cost x the cost of sections before a. Exact (dynamic programming over cut points)."""
+    skip_cost x the cost of the sections before a (of section a-1 alone when sections are
+    independent). Exact (dynamic programming over cut points)."""
     n = len(weights)
     parts = max(1, min(parts, n))
     prefix = [0.0]
@@ -68,7 +72,8 @@ def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST) -> lis
         prefix.append(prefix[-1] + w)
 
     def cost(a, b):
-        return skip_cost * prefix[a] + prefix[b] - prefix[a]
+        replayed = (prefix[a] - prefix[a - 1] if a else 0.0) if independent else prefix[a]
+        return skip_cost * replayed + prefix[b] - prefix[a]
 
     # best[k][b]: the smallest possible slowest run covering sections [0, b) with k runs
     inf = float("inf")

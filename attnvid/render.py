@@ -100,7 +100,8 @@ class Renderer:
         for j in jobs:
             missing = [i for i in range(len(j.video.sections)) if i not in j.cached]
             weights = self._weights(j.video)
-            j.runs = [[missing[k] for k in run] for run in split([weights[i] for i in missing], per_video)] \
+            j.runs = [[missing[k] for k in run] for run in split([weights[i] for i in missing], per_video,
+                                                                 independent=j.video.independent_sections)] \
                 if missing else []
             j.task = self.progress.add_task(j.video.name, total=len(j.video.sections) + self.POST_STEPS,
                                             completed=len(j.cached), status="waiting")

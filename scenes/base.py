@@ -70,6 +70,13 @@ class NarratedScene(Scene):
         self._write_timeline()
         super().next_section(name, section_type, skip_animations)
 
+    def must_play(self, index: int) -> bool:
+        """For scenes whose sections each clear the stage first (the explainer): section `index`
+        has to run at all only if it is drawn or comes right before the first drawn one (its
+        last picture and caption are what the next section fades out). Earlier ones are not
+        even played, so a process rendering the end of the explainer does not rebuild its start."""
+        return self._render_only is None or index >= min(self._render_only) - 1
+
     def tear_down(self):
         super().tear_down()
         self._write_timeline(finished=True)

@@ -45,9 +45,12 @@ class Explainer(ScriptScene):
 
 
 def play_explainer(scene, script, traces):
-    for name in script.sections:
+    """Each section starts by clearing the stage, so it depends only on the one before it:
+    a process drawing later sections skips the earlier ones outright (scene.must_play)."""
+    for index, name in enumerate(script.sections):
         scene.next_section(name)
-        SECTIONS[name](scene, script, traces)
+        if scene.must_play(index):
+            SECTIONS[name](scene, script, traces)
 
 
 def clear_stage(scene, run_time=0.6):

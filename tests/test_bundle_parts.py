@@ -63,27 +63,31 @@ def test_a_model_file_or_a_3d_model_cannot_become_a_video(write):
         plan_video(path)
 
 
-def _slowest(weights, runs, skip):
-    return max(skip * sum(weights[:r.start]) + sum(weights[r.start:r.stop]) for r in runs)
+def _slowest(weights, runs, skip, independent):
+    def replayed(a):
+        return (weights[a - 1] if a else 0) if independent else sum(weights[:a])
+    return max(skip * replayed(r.start) + sum(weights[r.start:r.stop]) for r in runs)
 
 
-@given(st.lists(st.floats(0.1, 10), min_size=1, max_size=7), st.integers(1, 4), st.floats(0, 1))
-def test_split_covers_every_section_once_in_order_and_is_optimal(weights, parts, skip):
-    runs = split(weights, parts, skip)
+@given(st.lists(st.floats(0.1, 10), min_size=1, max_size=7), st.integers(1, 4), st.floats(0, 1), st.booleans())
+def test_split_covers_every_section_once_in_order_and_is_optimal(weights, parts, skip, independent):
+    runs = split(weights, parts, skip, independent)
     assert 1 <= len(runs) <= parts
     assert [i for r in runs for i in r] == list(range(len(weights)))
     assert all(len(r) > 0 for r in runs)
     # no other way of cutting does better (brute force over every set of cut points)
     import itertools
     n = len(weights)
-    best = min(_slowest(weights, [range(a, b) for a, b in zip((0, *cuts), (*cuts, n))], skip)
+    best = min(_slowest(weights, [range(a, b) for a, b in zip((0, *cuts), (*cuts, n))], skip, independent)
                for k in range(0, min(parts, n)) for cuts in itertools.combinations(range(1, n), k))
-    assert _slowest(weights, runs, skip) <= best + 1e-9
+    assert _slowest(weights, runs, skip, independent) <= best + 1e-9
 
 
 def test_later_runs_are_shorter_because_they_replay_what_came_before():
     first, second = split([1.0] * 8, 2)
     assert len(first) > len(second)
+    first, second = split([1.0] * 8, 2, independent=True)    # only the section before is replayed
+    assert len(first) == len(second) == 4
 
 
 def test_videos_are_split_only_when_processes_outnumber_them():

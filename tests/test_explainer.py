@@ -65,6 +65,25 @@ def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(
     assert all(numbers for numbers, _ in seen[0][:1])     # it did compare something
 
 
+def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_the_same(monkeypatch, tmp_path,
+                                                                                        write):
+    """attnvid render shares the explainer's sections between processes; one drawing sections
+    2 and 3 runs section 1 (skipped: its last picture is what 2 fades out) and not section 0,
+    and shows exactly what the whole run shows in 2 and 3."""
+    path = write("four.yaml", f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\nphrases:\n"
+                              "  - The cat sat on the\n  - Is your warm black cat\n"
+                              "sections: [embeddings, dot_product, positional_encodings, weighted_average]\n")
+    whole = build(explainer_class(monkeypatch, path), tmp_path / "whole")
+    monkeypatch.setenv("ATTN_SECTIONS", "2,3")
+    part = build(explainer_class(monkeypatch, path), tmp_path / "part")
+    assert 0 not in part.section_numbers and 1 in part.section_numbers    # 0 never ran, 1 did
+    for i in (2, 3):
+        assert part.section_numbers[i] == whole.section_numbers[i]
+        assert [c[3] for c in part.cues if c[0] == i] == [c[3] for c in whole.cues if c[0] == i]
+    starts = dict(part.sections_opened)
+    assert starts["dot_product"] == 0          # section 0 took no time at all
+
+
 def test_the_captions_claims_hold():
     script = load_script(SCRIPTS / "explainer.yaml")
     m = script.model
