@@ -208,7 +208,8 @@ def test_the_presenter_steps_through_the_sections(site, browser):
     assert first["cues"] == [len(m["sections"][0]["cues"])]
     body = browser.find_element("tag name", "body")
     body.send_keys(Keys.ARROW_RIGHT)
-    second = wait_for(browser, state, lambda s: s["index"] == 1 and s["ready"] >= 1)
+    second = wait_for(browser, state, lambda s: s["index"] == 1 and s["ready"] >= 1
+                      and s["src"].endswith(m["sections"][1]["file"]))
     assert second["src"].endswith(m["sections"][1]["file"])
     assert abs(second["duration"] - m["sections"][1]["duration"]) < 0.1
     body.send_keys(" ")
@@ -216,7 +217,8 @@ def test_the_presenter_steps_through_the_sections(site, browser):
     body.click()
     assert wait_for(browser, state, lambda s: s["index"] == 3)["index"] == 3
     body.send_keys(Keys.ARROW_LEFT)
-    assert wait_for(browser, state, lambda s: s["index"] == 2)["src"].endswith(m["sections"][2]["file"])
+    back = wait_for(browser, state, lambda s: s["index"] == 2 and s["src"].endswith(m["sections"][2]["file"]))
+    assert back["index"] == 2 and back["src"].endswith(m["sections"][2]["file"])
     # it waits at the end of a clip instead of running on
     browser.execute_script("const v = document.getElementById('clip'); v.currentTime = v.duration - 0.1;")
     time.sleep(1.0)
