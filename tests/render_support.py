@@ -1,4 +1,5 @@
-"""Rendering for real and reading the result back: ffprobe, .srt cues, frames as arrays."""
+"""Rendering for real and reading the result back: ffprobe, .srt cues, frames as arrays, and
+Debian's headless Chromium to play our pages."""
 from __future__ import annotations
 
 import json
@@ -64,3 +65,29 @@ def difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(mean absolute difference in 0-255, share of pixels that differ by more than 64)."""
     d = np.abs(a.astype(int) - b.astype(int)).max(axis=2)
     return float(d.mean()), float((d > 64).mean())
+
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync")
+
+
+def chromium(*extra_flags: str):
+    """A selenium driver for Debian's chromium and chromium-driver (`make test` installs both)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    for flag in CHROMIUM_FLAGS + extra_flags:
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def wait_for(driver, script, ok, timeout=20):
+    """Run `script` in the page until ok(result) or the timeout; the last result either way."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        value = driver.execute_script(script)
+        if ok(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)

@@ -18,7 +18,7 @@ from attnvid.narration import BEATS
 from attnvid.plan import plan_video
 from attnvid.render import Options, Renderer
 from conftest import ROOT, SCRIPTS
-from render_support import srt_cues
+from render_support import chromium, srt_cues, wait_for
 
 pytestmark = pytest.mark.slow
 ATTNVID = Path(sys.executable).parent / "attnvid"
@@ -139,25 +139,10 @@ def test_the_poster_shows_the_answer_not_a_black_frame(site):
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"):
-        options.add_argument(flag)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium("--autoplay-policy=no-user-gesture-required")
     yield driver
     driver.quit()
 
-
-def wait_for(driver, script, ok, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = driver.execute_script(script)
-        if ok(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from attnvid.narration import BEATS
 from conftest import ROOT, SCRIPTS
-from render_support import probe
+from render_support import chromium, probe, wait_for
 
 BIN = Path(sys.executable).parent
 SHORT = "model: {model}\nphrase: cat sat\npace: 0.4\n"
@@ -250,25 +250,10 @@ def test_the_html_file_needs_nothing_from_the_network(converted):
 @pytest.fixture(scope="module")
 def browser():
     """Debian's headless Chromium with every host name unresolvable: nothing can load from a network."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"):
-        options.add_argument(flag)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium("--host-resolver-rules=MAP * ~NOTFOUND")
     yield driver
     driver.quit()
 
-
-def wait_for(driver, script, ok, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = driver.execute_script(script)
-        if ok(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 @pytest.mark.slow
