@@ -10,12 +10,12 @@ stage, so later runs are made shorter to even out the work.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import narration
 from .problems import Problem, ScriptError, Where
-from .script import ModelFile, load
+from .script import ModelFile, Script, load
 
 # Playing a section without drawing frames (to reach a later one) costs about this share of
 # rendering it: CatSat's skipped build takes 6 s of its 23 s render at -ql (docs/performance.md).
@@ -34,6 +34,7 @@ class Video:
     # each section clears the stage first, so a process drawing sections a.. replays only a-1
     # (the explainer); otherwise it replays every section before a (a walkthrough's beats build up)
     independent_sections: bool = False
+    script: Script | None = field(default=None, compare=False, repr=False)   # as loaded and checked
 
 
 def _scene_file(module: str) -> Path:
@@ -55,9 +56,10 @@ def plan_video(path) -> Video:
     name = path.stem
     if len(script.phrases) == 1:
         return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
-                     tuple(narration.BEATS), script.captions == "screen")
+                     tuple(narration.BEATS), script.captions == "screen", script=script)
     return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
-                 "Explainer", tuple(script.sections), script.captions == "screen", independent_sections=True)
+                 "Explainer", tuple(script.sections), script.captions == "screen", independent_sections=True,
+                 script=script)
 
 
 def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False) -> list[range]:

@@ -76,6 +76,11 @@ def _signal(p: subprocess.Popen, sig) -> None:
         pass
 
 
+def stopping() -> bool:
+    """True once stop_all() ran: work in flight should give up."""
+    return _stopping.is_set()
+
+
 def reset() -> None:
     """For a second run in the same interpreter (tests)."""
     _stopping.clear()

@@ -24,7 +24,6 @@ from .captions import Cue
 from .cache import SectionCache, code_version, section_keys
 from .plan import Video, plan_video, processes_per_video, split
 from .problems import ScriptError
-from .script import load_script
 from .worker import Clip, RenderError, render_sections
 
 FORMATS = ("mp4", "webm", "gif")
@@ -140,7 +139,7 @@ class Renderer:
         """The video's section keys, and which sections the cache already holds."""
         if self.o.cache is None:
             return _Job(v, [], {})
-        keys = section_keys(v, load_script(v.script_path), self.o.quality, self.o.transparent, self._code)
+        keys = section_keys(v, v.script, self.o.quality, self.o.transparent, self._code)
         cached = {i: c for i, (k, name) in enumerate(zip(keys, v.sections))
                   if (c := self.o.cache.get(k, i, name)) is not None}
         return _Job(v, keys, cached)
@@ -209,7 +208,7 @@ class Renderer:
             t.start()
         for t in threads:
             t.join()
-        if process._stopping.is_set():
+        if process.stopping():
             raise process.Stopped()
         if errors:
             raise RenderError(errors[0])

@@ -76,9 +76,10 @@ def _clips(video: Video, sections: list[int], workdir: Path, timeline: dict) -> 
     expected = list(video.sections[: sections[-1] + 1])
     if opened[: len(expected)] != expected:
         raise RenderError(f"the scene played sections {opened}, but the plan expected {expected}")
-    (index_file,) = (workdir / "media").rglob(f"sections/{video.scene_class}.json") or [None]
-    if index_file is None:
-        raise RenderError("manim wrote no sections index")
+    found = list((workdir / "media").rglob(f"sections/{video.scene_class}.json"))
+    if len(found) != 1:
+        raise RenderError(f"manim wrote {len(found)} sections indexes, expected one")
+    index_file = found[0]
     entries = json.loads(index_file.read_text(encoding="utf-8"))   # the drawn sections, in order
     drawn = [video.sections[i] for i in sections]
     if [e["name"] for e in entries] != drawn:

@@ -2,13 +2,16 @@
 Debian's headless Chromium to play our pages."""
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from attnvid import media
+
+probe = media.probe   # the tests read videos the way attnvid does
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIM = Path(sys.executable).parent / "manim"
@@ -22,14 +25,6 @@ def render(scene_file: str, scene: str, media_dir: Path, quality: str = "l", env
                    cwd=ROOT, check=True, capture_output=True, timeout=900, env=env)
     (video,) = [v for v in (media_dir / "videos").rglob(f"{scene}.mp4") if v.parent.name != "sections"]
     return video
-
-
-def probe(video: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                          "stream=codec_name,pix_fmt,width,height,avg_frame_rate:format=duration",
-                          "-of", "json", str(video)], check=True, capture_output=True, text=True).stdout
-    data = json.loads(out)
-    return {**data["streams"][0], "duration": float(data["format"]["duration"])}
 
 
 _TIME = r"(\d+):(\d+):(\d+),(\d+)"

@@ -35,6 +35,12 @@ def attnvid(*args, env=None, timeout=900):
                           timeout=timeout, env=env)
 
 
+class Quiet:
+    """A progress display that shows nothing (Renderer driven directly)."""
+    def add_task(self, *a, **k): return 0
+    def update(self, *a, **k): pass
+
+
 def short_script(folder: Path, name: str, phrase: str) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(SHORT.format(model=SCRIPTS / "model.yaml", phrase=phrase), encoding="utf-8")
@@ -242,9 +248,6 @@ def test_a_video_that_fails_while_rendering_does_not_stop_the_others(tmp_path, m
         return v.__class__(**{**v.__dict__, "scene_file": crash}) if Path(path).stem == "bad" else v
     monkeypatch.setattr(render_module, "plan_video", plan)
 
-    class Quiet:
-        def add_task(self, *a, **k): return 0
-        def update(self, *a, **k): pass
     out = tmp_path / "site"
     outcomes = Renderer(Options(out=out, formats=("mp4",), jobs=2), Quiet()).run([str(good), str(bad)])
     assert outcomes[0].bundle == out / "good" and outcomes[0].error is None
@@ -308,10 +311,6 @@ def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypat
         calls.append([video.sections[i] for i in sections])
         return real(video, sections, *a, **k)
     monkeypatch.setattr(render_module, "render_sections", counting)
-
-    class Quiet:
-        def add_task(self, *a, **k): return 0
-        def update(self, *a, **k): pass
 
     def script(phrase):
         path = tmp_path / "short_explainer.yaml"
