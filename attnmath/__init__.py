@@ -7,15 +7,19 @@
     outputs = weights @ values                 # (n, m)
 
 `trace_phrase` runs all of it and keeps every step in a frozen `PhraseTrace`; `display` turns
-numbers into the strings a viewer reads. `feasibility` decides, by a linear program, whether any
-W_search, W_offer can make a focus give its largest weight to a target; `fit` learns them by
-gradient descent.
+numbers into the strings a viewer reads; `ranking` says who wins a row (ties, to TIE, go to the
+earliest position). `feasibility` decides, by a linear program, whether any W_search, W_offer
+can make a focus give its largest weight to a target, and says why not as structured `Reason`s;
+`fit` learns them by gradient descent; `plane` draws the 2D picture of why (hull corners, a
+search direction swept round).
 """
 from .attention import MASKS, SCALES, attend, masked_softmax, positioned, scale_factor, visibility
 from .baselines import bigram_weights, ngram_weights
 from .display import angle_degrees, format_number, format_vector, format_weights, round_number, round_weights
-from .feasibility import Requirement, Verdict, inside_convex_hull, requirement, rivals, ties, verdict
-from .fit import FitResult, FitStep, dimension_sweep, fit, lift, loss_and_grads, target_weights
+from .feasibility import Reason, Requirement, Verdict, inside_convex_hull, requirement, rivals, ties, verdict
+from .fit import FitResult, FitStep, FocusRow, dimension_sweep, fit, focus_row, lift, loss_and_grads, target_weights
+from .plane import hull_order, sweep_winners
+from .ranking import TIE, leaders, winner, winners
 from .trace import PhraseTrace, trace_phrase
 
 __all__ = [
@@ -23,6 +27,9 @@ __all__ = [
     "bigram_weights", "ngram_weights",
     "angle_degrees", "format_number", "format_vector", "format_weights", "round_number", "round_weights",
     "PhraseTrace", "trace_phrase",
-    "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",
-    "FitResult", "FitStep", "dimension_sweep", "fit", "lift", "loss_and_grads", "target_weights",
+    "TIE", "leaders", "winner", "winners",
+    "hull_order", "sweep_winners",
+    "Reason", "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",
+    "FitResult", "FitStep", "FocusRow", "dimension_sweep", "fit", "focus_row", "lift", "loss_and_grads",
+    "target_weights",
 ]

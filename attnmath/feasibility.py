@@ -10,17 +10,18 @@ Why it can fail: for x_f != 0, u = x_f M is any vector of R^d, and u scores the 
 every rival iff u separates x_t from them, which is possible iff x_t is outside the convex hull
 of the rivals' vectors. Several requirements share one M, so they can fail together even when
 each alone succeeds.
+
+A failed verdict says why as `Reason`s, facts rather than sentences: attnvid puts them into words.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Literal, Optional, Sequence
 
 import numpy as np
 
 from .attention import visibility
-from .display import format_vector
-from .trace import TIE
+from .ranking import TIE
 
 
 def _linprog(*args, **kwargs):
@@ -57,9 +58,6 @@ class Requirement:
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "visible", visible)
         object.__setattr__(self, "tokens", tuple(self.tokens))
-
-    def name(self, j: int) -> str:
-        return f"'{self.tokens[j]}'" if self.tokens else f"position {j}"
 
 
 def requirement(phrase: str, x, focus: int, target: int, mask: str,
@@ -100,6 +98,23 @@ def inside_convex_hull(point, points) -> bool:
     return res.status == 0
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One fact that makes a verdict infeasible.
+
+    zero_focus:   req's focus is the zero vector, so every score it gives is 0.
+    inside_hull:  req's target lies inside the convex hull of `rivals`: any search direction scores
+                  one of them at least as high.
+    on_hull_edge: not inside, yet no M wins by more than TIE (the target sits on the hull's edge,
+                  to float precision).
+    conflict:     every requirement can be met alone, but no one M meets them all (req is None).
+    """
+
+    kind: Literal["zero_focus", "inside_hull", "on_hull_edge", "conflict"]
+    req: Optional[Requirement] = None     # the requirement that cannot be met alone
+    rivals: tuple[int, ...] = ()          # its rivals: the positions the target cannot outscore
+
+
 @dataclass(frozen=True, eq=False)
 class Verdict:
     """Whether one M can make every target the strict top score, and by how much at best."""
@@ -107,7 +122,7 @@ class Verdict:
     feasible: bool             # some (d x d) matrices make each target beat all its rivals
     margin: float              # best min over rivals of score_target - score_rival, |M_ab| <= 1
     M: Optional[np.ndarray]    # (d, d) achieving it: W_search = M, W_offer = I (None if infeasible)
-    reason: str                # why not, in plain words ("" when feasible)
+    reasons: tuple[Reason, ...] = ()   # why not (empty when feasible)
 
 
 def _margins(reqs: Sequence[Requirement], M: np.ndarray) -> np.ndarray:
@@ -132,21 +147,12 @@ def _best_M(reqs: Sequence[Requirement]) -> np.ndarray:
     return np.clip(res.x[:-1].reshape(d, d), -1.0, 1.0)            # (d, d), solver noise removed
 
 
-def _why_not_alone(req: Requirement) -> str:
-    f, t = req.focus, req.target
-    where = f'in "{req.phrase}", ' if req.phrase else ""
-    if np.all(np.abs(req.x[f]) <= TIE):
-        return (f"{where}{req.name(f)} is the zero vector {format_vector(req.x[f])}, so its "
-                f"search vector is zero and every score it gives is 0, whatever the matrices")
+def _why_not_alone(req: Requirement) -> Reason:
     rs = rivals(req)
-    if inside_convex_hull(req.x[t], req.x[list(rs)]):
-        names = ", ".join(req.tokens[j] if req.tokens else str(j) for j in rs)
-        which = "its rivals" if req.tokens else "its rivals (positions)"
-        return (f"{where}{req.name(t)} {format_vector(req.x[t])} lies inside the convex hull of "
-                f"{which} ({names}), so any search direction scores at least one rival at "
-                f"least as high as {req.name(t)}")
-    return (f"{where}no matrices make {req.name(t)} outscore every rival by more than {TIE:g} "
-            f"(it sits on the edge of its rivals' convex hull, to float precision)")
+    if np.all(np.abs(req.x[req.focus]) <= TIE):
+        return Reason("zero_focus", req, rs)
+    inside = inside_convex_hull(req.x[req.target], req.x[list(rs)])
+    return Reason("inside_hull" if inside else "on_hull_edge", req, rs)
 
 
 def verdict(reqs: Sequence[Requirement]) -> Verdict:
@@ -154,7 +160,8 @@ def verdict(reqs: Sequence[Requirement]) -> Verdict:
 
     Call it with one requirement to ask "alone", with several to ask "jointly". The margin is
     recomputed from the returned M (not taken from the solver), so a feasible verdict is a
-    checked one. A requirement with no rivals is met by any M: margin 1.0 (the cap).
+    checked one. A requirement with no rivals is met by any M: margin 1.0 (the cap). Jointly
+    infeasible: the reasons of the requirements that fail alone, or else one "conflict".
     """
     reqs = list(reqs)
     if not reqs:
@@ -163,19 +170,13 @@ def verdict(reqs: Sequence[Requirement]) -> Verdict:
     if any(req.x.shape[1] != d for req in reqs):
         raise ValueError("all requirements need vectors of the same dimension")
     if not any(rivals(req) for req in reqs):
-        return Verdict(True, 1.0, np.zeros((d, d)), "")
+        return Verdict(True, 1.0, np.zeros((d, d)))
     M = _best_M(reqs)
     margin = float(min(_margins(reqs, M).min(), 1.0))
     if margin > TIE:
         M.setflags(write=False)
-        return Verdict(True, margin, M, "")
+        return Verdict(True, margin, M)
     if len(reqs) == 1:
-        return Verdict(False, 0.0, None, _why_not_alone(reqs[0]))
-    alone = [r for r in reqs if not verdict([r]).feasible]
-    if alone:
-        reason = "; ".join(_why_not_alone(r) for r in alone)
-    else:
-        reason = ("each target can win on its own, but no single matrix makes them all win "
-                  "together: the focus vectors are tied to one W_search and one W_offer, and "
-                  "what lifts one target lowers another")
-    return Verdict(False, 0.0, None, reason)
+        return Verdict(False, 0.0, None, (_why_not_alone(reqs[0]),))
+    alone = tuple(reason for r in reqs for reason in verdict([r]).reasons)
+    return Verdict(False, 0.0, None, alone or (Reason("conflict"),))

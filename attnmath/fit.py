@@ -13,7 +13,7 @@ again in d = 2, 4, 8, ... dimensions.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -42,36 +42,45 @@ class FitResult:
     history: tuple[FitStep, ...]         # step 0, every record_every steps, and the final step
 
 
-def _focus_row(req: Requirement, W_search, W_offer):
-    """The focus's search vector, every offer, and its weight row. (k,), (n, k), (n,)."""
-    q = req.x[req.focus] @ W_search                   # (k,)
-    K = req.x @ W_offer                               # (n, k)
-    p = masked_softmax(K @ q, req.visible)            # (n,), hidden positions exactly 0
-    return q, K, p
+class FocusRow(NamedTuple):
+    """One focus's row under given matrices, with the pieces its gradient is made of."""
+
+    search: np.ndarray                   # (k,) the focus's search vector, x_f @ W_search
+    offers: np.ndarray                   # (n, k) every position's offer, x @ W_offer
+    scores: np.ndarray                   # (n,) offers @ search, scale 1
+    weights: np.ndarray                  # (n,) softmax over the visible scores, hidden exactly 0
+
+
+def focus_row(req: Requirement, W_search, W_offer) -> FocusRow:
+    """Attention for the one row a requirement is about: the focus looking at every position."""
+    q = req.x[req.focus] @ np.asarray(W_search, dtype=float)     # (k,)
+    K = req.x @ np.asarray(W_offer, dtype=float)                 # (n, k)
+    s = K @ q                                                     # (n,)
+    return FocusRow(q, K, s, masked_softmax(s, req.visible))
 
 
 def target_weights(reqs: Sequence[Requirement], W_search, W_offer) -> tuple[float, ...]:
     """The target's weight in its focus row, one per requirement."""
-    return tuple(float(_focus_row(r, W_search, W_offer)[2][r.target]) for r in reqs)
+    return tuple(float(focus_row(r, W_search, W_offer).weights[r.target]) for r in reqs)
 
 
 def loss_and_grads(reqs: Sequence[Requirement], W_search, W_offer):
     """Mean over requirements of -log(target weight), and its gradients w.r.t. both matrices.
 
-    With scores s = K q (q = x_f W_search, K = x W_offer) and p = softmax(s), the gradient of
-    -log p_t by s is g = p - onehot(t) (0 on hidden positions), so
+    With scores s = K q (q = x_f W_search, K = x W_offer: a FocusRow's search and offers) and
+    p = softmax(s), the gradient of -log p_t by s is g = p - onehot(t) (0 on hidden positions), so
         d/dW_search = outer(x_f, g @ K)      d/dW_offer = outer(x.T @ g, q).
     """
     W_search = np.asarray(W_search, dtype=float)
     W_offer = np.asarray(W_offer, dtype=float)
     loss, dWs, dWo = 0.0, np.zeros_like(W_search), np.zeros_like(W_offer)
     for r in reqs:
-        q, K, p = _focus_row(r, W_search, W_offer)
-        loss -= np.log(p[r.target])
-        g = p.copy()                                  # (n,) dloss/dscores
+        row = focus_row(r, W_search, W_offer)
+        loss -= np.log(row.weights[r.target])
+        g = row.weights.copy()                        # (n,) dloss/dscores
         g[r.target] -= 1.0
-        dWs += np.outer(r.x[r.focus], g @ K)          # (d, k)
-        dWo += np.outer(r.x.T @ g, q)                 # (d, k)
+        dWs += np.outer(r.x[r.focus], g @ row.offers)   # (d, k)
+        dWo += np.outer(r.x.T @ g, row.search)          # (d, k)
     m = len(reqs)
     return float(loss / m), dWs / m, dWo / m
 

@@ -11,9 +11,7 @@ from typing import Optional
 import numpy as np
 
 from .attention import attend, positioned, scale_factor, visibility
-
-
-TIE = 1e-9  # far below display precision, far above float rounding noise
+from .ranking import TIE, winner
 
 
 def frozen(a, dtype=float) -> np.ndarray:
@@ -53,13 +51,9 @@ class PhraseTrace:
         return len(self.tokens)
 
     def strongest(self, i: int) -> int:
-        """The position that position i gives the most weight (the earliest one on a tie).
-
-        Weights within TIE of the largest count as tied: 0.7 + 0.1 and 0.8 differ in the last bit
-        of a float, and a viewer must not be told that one of two equal weights "wins".
-        """
-        row = self.weights[i]
-        return int(np.flatnonzero(row >= row.max() - TIE)[0])
+        """The position that position i gives the most weight: `ranking.winner` of its row, so
+        weights within TIE of the largest tie, and a tie goes to the earliest."""
+        return winner(self.weights[i], self.visible[i])
 
     def ties_with(self, j: int) -> tuple[int, ...]:
         """Other positions whose positioned vector equals position j's (to TIE): attention

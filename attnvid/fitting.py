@@ -12,15 +12,21 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from attnmath import format_number, format_vector, masked_softmax
-from attnmath.feasibility import Requirement, Verdict, requirement, ties, verdict
+from attnmath import TIE, focus_row, format_number, format_vector, winner
+from attnmath.feasibility import Reason, Requirement, Verdict, requirement, ties, verdict
 from attnmath.fit import FitResult, fit
 
 from .problems import Problem, ScriptError, Where
-from .script import Script
+
+# moved to attnmath; the scenes still import them from here
+from attnmath import hull_order, sweep_winners  # noqa: E402,F401
+
+if TYPE_CHECKING:
+    from .script import Script
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class TargetReport:
     req: Requirement
     alone: Verdict
     weight: float          # the target's weight under the fitted matrices
-    strongest: int         # the position the focus leans on most under them
+    strongest: int         # the position the focus leans on most under them (attnmath.winner)
 
 
 @dataclass(frozen=True)
@@ -61,12 +67,52 @@ def run_fit(script: Script, steps: int = 3000, seed: int = 0) -> FitReport:
     result = fit(reqs, steps=steps, seed=seed)
     targets = []
     for req, weight in zip(reqs, result.target_weights):
-        scores = (req.x[req.focus] @ result.W_search) @ (req.x @ result.W_offer).T
-        visible_scores = np.where(req.visible, scores, -np.inf)
-        targets.append(TargetReport(req, verdict([req]), float(weight), int(np.argmax(visible_scores))))
+        row = focus_row(req, result.W_search, result.W_offer)
+        targets.append(TargetReport(req, verdict([req]), float(weight), winner(row.weights, req.visible)))
     alone_ok = [t.req for t in targets if t.alone.feasible]
     together = verdict(alone_ok) if 1 < len(alone_ok) < len(reqs) else None
     return FitReport(script, result, verdict(reqs), tuple(targets), steps, together)
+
+
+# -- reasons in words: attnmath.feasibility states the facts, these sentences are ours ---------
+
+def _name(req: Requirement, j: int) -> str:
+    return f"'{req.tokens[j]}'" if req.tokens else f"position {j}"
+
+
+def _alone_words(reason: Reason) -> str:
+    """Why one requirement cannot be met, whatever the matrices."""
+    req = reason.req
+    f, t = req.focus, req.target
+    where = f'in "{req.phrase}", ' if req.phrase else ""
+    if reason.kind == "zero_focus":
+        return (f"{where}{_name(req, f)} is the zero vector {format_vector(req.x[f])}, so its "
+                f"search vector is zero and every score it gives is 0, whatever the matrices")
+    if reason.kind == "inside_hull":
+        names = ", ".join(req.tokens[j] if req.tokens else str(j) for j in reason.rivals)
+        which = "its rivals" if req.tokens else "its rivals (positions)"
+        return (f"{where}{_name(req, t)} {format_vector(req.x[t])} lies inside the convex hull of "
+                f"{which} ({names}), so any search direction scores at least one rival at "
+                f"least as high as {_name(req, t)}")
+    return (f"{where}no matrices make {_name(req, t)} outscore every rival by more than {TIE:g} "
+            f"(it sits on the edge of its rivals' convex hull, to float precision)")
+
+
+_CONFLICT = ("each target can win on its own, but no single matrix makes them all win "
+             "together: the focus vectors are tied to one W_search and one W_offer, and "
+             "what lifts one target lowers another")
+
+
+def why_not(v: Verdict) -> str:
+    """A verdict's reasons in plain words, joined by "; " ("" when feasible)."""
+    return "; ".join(_CONFLICT if r.kind == "conflict" else _alone_words(r) for r in v.reasons)
+
+
+def _lead(t: TargetReport) -> str:
+    """'the top weight' when the target (or a word sharing its vector) leads, else who does."""
+    r = t.req
+    return "the top weight" if t.strongest == r.target or t.strongest in ties(r) else \
+        f"{r.tokens[t.strongest]} leads"
 
 
 def as_json(report: FitReport) -> dict:
@@ -85,7 +131,7 @@ def as_json(report: FitReport) -> dict:
             "target": t.req.tokens[t.req.target],
             "feasible": t.alone.feasible,
             "margin": t.alone.margin,
-            "reason": t.alone.reason,
+            "reason": why_not(t.alone),
             "ties": [t.req.tokens[j] for j in ties(t.req)],
             "weight": t.weight,
             "strongest": t.req.tokens[t.strongest],
@@ -105,20 +151,19 @@ def as_text(report: FitReport) -> str:
                          f"(best margin {format_number(t.alone.margin, 3)} with entries of "
                          "W_search·W_offerᵀ in [-1, 1])")
         else:
-            lines.append(f"  impossible in 2D: {t.alone.reason}")
+            lines.append(f"  impossible in 2D: {why_not(t.alone)}")
         tied = [r.tokens[j] for j in ties(r)]
         if tied:
             lines.append(f"  {', '.join(tied)} shares {target}'s vector {format_vector(r.x[r.target])}, "
                          "so it always gets the same weight")
-        lead = "the top weight" if t.strongest == r.target or t.strongest in ties(r) else \
-            f"{r.tokens[t.strongest]} leads"
-        lines.append(f"  after fitting: {target} gets weight {format_number(t.weight)} ({lead})")
+        lines.append(f"  after fitting: {target} gets weight {format_number(t.weight)} ({_lead(t)})")
     lines.append("")
     if report.joint.feasible:
         lines.append(f"All {len(report.targets)} patterns at once: possible in 2D "
                      f"(margin {format_number(report.joint.margin, 3)}).")
     else:
-        reason = report.joint.reason[:1].upper() + report.joint.reason[1:]
+        reason = why_not(report.joint)
+        reason = reason[:1].upper() + reason[1:]
         lines.append(f"All {len(report.targets)} patterns at once: impossible in 2D. {reason}")
         if report.possible_together is not None:
             names = ", ".join(t.req.tokens[t.req.target] for t in report.targets if t.alone.feasible)
@@ -160,9 +205,8 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
            f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
     for t in report.targets:
         r = t.req
-        lead = "the top weight" if t.strongest == r.target or t.strongest in ties(r) else f"{r.tokens[t.strongest]} leads"
         why = "" if t.alone.feasible else "; no 2D matrices can make it win"
-        out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({lead}{why})')
+        out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({_lead(t)}{why})')
     out.append("")
     out.append("embeddings:")
     # alphabetical, so the file reads as a vocabulary rather than as one of the phrases
@@ -196,37 +240,5 @@ def write_model(report: FitReport, path: str) -> None:
 # -- numbers for the learning scenes (scenes draw them; they compute nothing) -------------
 
 def focus_rows(reqs, W_search, W_offer) -> list[np.ndarray]:
-    """Each requirement's focus row of weights under the given matrices, via attnmath."""
-    rows = []
-    for r in reqs:
-        scores = (r.x[r.focus] @ np.asarray(W_search)) @ (r.x @ np.asarray(W_offer)).T   # (n,)
-        rows.append(masked_softmax(scores[None, :], r.visible[None, :])[0])
-    return rows
-
-
-def hull_order(points) -> list[int]:
-    """Indices of the convex hull's corners, counter-clockwise (Andrew's monotone chain)."""
-    pts = np.asarray(points, float)
-    order = sorted(range(len(pts)), key=lambda i: (pts[i][0], pts[i][1]))
-
-    def cross(o, a, b):
-        return (pts[a][0] - pts[o][0]) * (pts[b][1] - pts[o][1]) - (pts[a][1] - pts[o][1]) * (pts[b][0] - pts[o][0])
-    lower, upper = [], []
-    for i in order:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], i) <= 1e-12:
-            lower.pop()
-        lower.append(i)
-    for i in reversed(order):
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], i) <= 1e-12:
-            upper.pop()
-        upper.append(i)
-    return lower[:-1] + upper[:-1]
-
-
-def sweep_winners(x, visible, angles) -> np.ndarray:
-    """For a search direction at each angle, the visible position with the highest score
-    (u . x_j, with u the unit vector at that angle). (len(angles),) ints."""
-    u = np.stack([np.cos(angles), np.sin(angles)], axis=1)          # (a, 2)
-    scores = u @ np.asarray(x, float).T                               # (a, n)
-    scores[:, ~np.asarray(visible, bool)] = -np.inf
-    return scores.argmax(axis=1)
+    """Each requirement's focus row of weights under the given matrices. [(n,)]"""
+    return [focus_row(r, W_search, W_offer).weights for r in reqs]

@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -5,6 +7,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
+ATTNVID = Path(sys.executable).parent / "attnvid"   # the installed command, as a user runs it
+
+
+def attnvid(*args, cwd=ROOT, env=None, timeout=120) -> subprocess.CompletedProcess:
+    """Run the `attnvid` command; its output as text."""
+    return subprocess.run([str(ATTNVID), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout)
 
 # An inline model small enough to read in a test; the article's numbers for four words.
 INLINE_MODEL = """\

@@ -4,20 +4,14 @@ import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from attnmath import format_vector
 from attnvid.script import load_script
-from conftest import INLINE_MODEL, ROOT, SCRIPTS
-
-ATTNVID = Path(sys.executable).parent / "attnvid"
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([str(ATTNVID), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=60)
+from conftest import INLINE_MODEL, SCRIPTS
+from conftest import attnvid as run
 
 
 def test_check_passes_every_shipped_script_and_says_who_wins():

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attnmath import (attend, dimension_sweep, fit, lift, loss_and_grads, requirement, target_weights,
-                      verdict)
+from attnmath import (attend, dimension_sweep, fit, focus_row, lift, loss_and_grads, requirement,
+                      target_weights, verdict)
 from attnvid.script import load_script
 from conftest import SCRIPTS
 
@@ -160,3 +160,12 @@ def test_more_dimensions_let_every_target_win(phrases):
     xs = lift([p[2] for p in phrases], [p[1] for p in phrases], 16)
     lifted = [requirement(text, x, f, t, mask, tokens) for (text, tokens, _, f, t, mask), x in zip(phrases, xs)]
     assert verdict(lifted).feasible
+
+
+def test_focus_row_is_attends_row_and_its_pieces(reqs, joint):
+    for r in reqs:
+        row = focus_row(r, joint.W_search, joint.W_offer)
+        np.testing.assert_allclose(row.weights, focus_weights(r, joint.W_search, joint.W_offer), atol=1e-12)
+        np.testing.assert_allclose(row.scores, row.offers @ row.search)
+        k = joint.W_search.shape[1]
+        assert row.search.shape == (k,) and row.offers.shape == (len(r.x), k)

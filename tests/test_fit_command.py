@@ -1,21 +1,14 @@
 """`attnvid fit` as a user runs it, and the model file it writes."""
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 
+from attnmath import Reason, Verdict, requirement, verdict
 from attnmath.fit import fit
-from attnvid.fitting import requirements
+from attnvid.fitting import requirements, why_not
 from attnvid.script import ModelFile, load, load_script
-from conftest import ROOT, SCRIPTS
-
-ATTNVID = Path(sys.executable).parent / "attnvid"
-
-
-def run(*args):
-    return subprocess.run([str(ATTNVID), *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+from conftest import SCRIPTS
+from conftest import attnvid as run
 
 
 def test_fit_json_says_which_patterns_2d_can_hold():
@@ -84,3 +77,50 @@ def test_the_shipped_model_comes_from_the_fit():
     result = fit(requirements(load_script(SCRIPTS / "explainer.yaml")))
     np.testing.assert_allclose(model.W_search, np.round(result.W_search, 2), atol=1e-12)
     np.testing.assert_allclose(model.W_offer, np.round(result.W_offer, 2), atol=1e-12)
+
+
+# -- reasons in words: attnmath gives the facts, attnvid.fitting.why_not the sentences ------------
+
+def test_a_target_inside_its_rivals_hull_in_words():
+    x = [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [0.25, 0.25]]        # focus 0; target 3 inside
+    req = requirement("a b c d", x, focus=0, target=3, mask="none", tokens="a b c d".split())
+    assert why_not(verdict([req])) == (
+        "in \"a b c d\", 'd' [0.25, 0.25] lies inside the convex hull of its rivals (a, b, c), so any "
+        "search direction scores at least one rival at least as high as 'd'")
+    unnamed = requirement("", x, focus=0, target=3, mask="none")
+    assert why_not(verdict([unnamed])) == (
+        "position 3 [0.25, 0.25] lies inside the convex hull of its rivals (positions) (0, 1, 2), so "
+        "any search direction scores at least one rival at least as high as position 3")
+
+
+def test_a_zero_focus_in_words():
+    req = requirement("", [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], focus=0, target=1, mask="none")
+    assert why_not(verdict([req])) == (
+        "position 0 is the zero vector [0.00, 0.00], so its search vector is zero and every score "
+        "it gives is 0, whatever the matrices")
+
+
+def test_a_target_on_its_hulls_edge_in_words():
+    req = requirement("p q", [[1.0, 0.0], [0.0, 1.0]], focus=0, target=1, mask="none", tokens=("p", "q"))
+    assert why_not(Verdict(False, 0.0, None, (Reason("on_hull_edge", req, (0,)),))) == (
+        "in \"p q\", no matrices make 'q' outscore every rival by more than 1e-09 (it sits on the "
+        "edge of its rivals' convex hull, to float precision)")
+
+
+def test_two_targets_that_fight_in_words():
+    x = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
+    a = requirement("p q r", x, focus=2, target=0, mask="none", tokens="p q r".split())
+    b = requirement("p q r", x, focus=2, target=1, mask="none", tokens="p q r".split())
+    joint = why_not(verdict([a, b]))
+    assert "each target can win on its own" in joint
+    assert "no single matrix makes them all win together" in joint
+    assert why_not(verdict([a])) == ""                             # feasible: nothing to say
+
+
+def test_the_article_in_words():
+    reqs = {r.tokens[r.target]: r for r in requirements(load_script(SCRIPTS / "explainer.yaml"))}
+    is_alone = ('in "Is your warm black cat", \'Is\' [0.50, 0.60] lies inside the convex '
+                "hull of its rivals (your, warm, black, cat), so any search direction "
+                "scores at least one rival at least as high as 'Is'")
+    assert why_not(verdict([reqs["Is"]])) == is_alone
+    assert why_not(verdict(list(reqs.values()))) == is_alone       # sat and typed say nothing
