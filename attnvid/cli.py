@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .problems import ScriptError
+from .problems import ScriptError, print_problems
 from .report import FORMATS, describe_focus, render
 from .script import ModelFile, load, load_script
 
@@ -23,8 +23,7 @@ def _check(args) -> int:
         try:
             script = load(path)
         except ScriptError as e:
-            print(e, file=sys.stderr)
-            status = 2
+            status = print_problems(e)
             continue
         if isinstance(script, ModelFile):
             m = script.model
@@ -43,8 +42,7 @@ def _numbers(args) -> int:
     try:
         script = load_script(args.script)
     except ScriptError as e:
-        print(e, file=sys.stderr)
-        return 2
+        return print_problems(e)
     sys.stdout.write(render(script, args.format))  # built whole first, so never half-written
     return 0
 
@@ -55,8 +53,7 @@ def _fit(args) -> int:
         script = load_script(args.script)
         report = run_fit(script, steps=args.steps)
     except ScriptError as e:
-        print(e, file=sys.stderr)
-        return 2
+        return print_problems(e)
     text = json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
         else as_text(report)
     if args.write:
@@ -75,8 +72,7 @@ def _render(args) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from . import process
-    from .render import FORMATS, Options, Renderer
+    from .publish import FORMATS, Options, Renderer, SectionCache, process
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.formats.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
@@ -84,7 +80,6 @@ def _render(args) -> int:
         print(f"attnvid render: --formats takes a comma-separated list of {', '.join(FORMATS)} "
               f"(got {args.formats!r})", file=sys.stderr)
         return 2
-    from .cache import SectionCache
     options = Options(out=Path(args.out), quality=args.quality, formats=formats,
                       transparent=args.transparent, jobs=args.jobs,
                       cache=None if args.no_cache else SectionCache())
@@ -103,9 +98,9 @@ def _render(args) -> int:
     for o in outcomes:
         if o.bundle is not None:
             m = o.manifest
-            sizes = ", ".join(f"{k} {m['sizes'][m['files'][k]] / 1e6:.1f} MB" for k in ("mp4", "webm", "mov", "gif")
-                              if k in m["files"])
-            print(f"{o.script}: {o.bundle}/index.html ({m['duration']:.1f} s, {len(m['sections'])} sections; {sizes})")
+            sizes = ", ".join(f"{k} {m.sizes[m.files[k]] / 1e6:.1f} MB" for k in ("mp4", "webm", "mov", "gif")
+                              if k in m.files)
+            print(f"{o.script}: {o.bundle}/index.html ({m.duration:.1f} s, {len(m.sections)} sections; {sizes})")
         else:
             print(f"{o.script}: FAILED: {o.error}", file=sys.stderr)
             status = max(status, 2 if o.script_problem else 1)

@@ -22,9 +22,6 @@ from attnmath.fit import FitResult, fit
 
 from .problems import Problem, ScriptError, Where
 
-# moved to attnmath; the scenes still import them from here
-from attnmath import hull_order, sweep_winners  # noqa: E402,F401
-
 if TYPE_CHECKING:
     from .script import Script
 

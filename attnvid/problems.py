@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import difflib
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True, order=True)
@@ -43,12 +45,26 @@ class Problems:
     def add(self, where: Where, message: str) -> None:
         self._found.append(Problem(where, message))
 
-    def __bool__(self) -> bool:
-        return bool(self._found)
-
     def raise_if_any(self) -> None:
         if self._found:
             raise ScriptError(self._found)
+
+
+def print_problems(error: ScriptError) -> int:
+    """Show a script's problems as `attnvid check` does (FILE:LINE: message, on stderr); the
+    exit status for them."""
+    print(error, file=sys.stderr)
+    return 2
+
+
+@contextmanager
+def exit_on_problems() -> Iterator[None]:
+    """For a scene file: a script with problems stops the render before any frame, with the
+    same messages and status as `attnvid check`, never a traceback."""
+    try:
+        yield
+    except ScriptError as e:
+        raise SystemExit(print_problems(e)) from None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

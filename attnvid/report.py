@@ -14,8 +14,8 @@ from typing import Sequence
 
 from attnmath import PhraseTrace, format_number, format_vector, round_weights
 
-from .narration import focus_facts
 from .script import Script
+from .story.walkthrough import focus_facts
 
 HIDDEN = "—"
 

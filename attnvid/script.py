@@ -16,12 +16,10 @@ from typing import Mapping, Optional
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 
-from .narration import (BEATS, CRAMPED_BEATS, LEARNING_BEATS, PLACEHOLDERS, SECTIONS,
-                        unknown_placeholders)
-
-NARRATION_KEYS = tuple(dict.fromkeys(BEATS + LEARNING_BEATS + CRAMPED_BEATS + SECTIONS))
 from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
+from .story import EXPLAINER, narration_keys, narration_part, placeholders_in
 from .yamlnodes import Node, read_nodes
+
 
 MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
 PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections")
@@ -90,7 +88,7 @@ class Script:
     narration: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # beat -> caption
     pace: float = 1.0                        # multiplies every run time and pause
     captions: str = "screen"
-    sections: tuple[str, ...] = SECTIONS     # the explainer's sections, in order
+    sections: tuple[str, ...] = field(default_factory=lambda: EXPLAINER.names)   # the explainer's, in order
 
     def trace(self, phrase: Phrase) -> PhraseTrace:
         m = self.model
@@ -102,6 +100,23 @@ class Script:
 
     def traces(self) -> tuple[PhraseTrace, ...]:
         return tuple(self.trace(p) for p in self.phrases)
+
+
+def check_drawable(script: Script) -> None:
+    """The scenes draw 2D vectors; other dimensions are for `attnvid numbers` and `fit`."""
+    if script.model.dimensions != 2:
+        raise ScriptError([Problem(Where(script.path, 1), "the scenes draw 2D vectors, but this model's vectors "
+                                   f"have {script.model.dimensions} numbers; `attnvid numbers` shows any dimension")])
+
+
+_PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight", "target_weight", "verdict",
+                 "cat_typed", "pair", "swapped", "count", "word", "vectors")
+
+
+def _phrase_count(root: Node) -> int:
+    """How many phrases the script gives (as written; each may still have problems)."""
+    many = root.value.get("phrases")
+    return len(many.value) if many is not None and many.kind == "seq" else 1
 
 
 def _lookup(token: str, vocabulary: Mapping[str, object]) -> Optional[str]:
@@ -274,11 +289,11 @@ class _ScriptReader:
         if not self.expect(node, "seq", "sections"):
             return None
         if not node.value:
-            self.problems.add(node.where, f"sections is empty; list some of: {', '.join(SECTIONS)}")
+            self.problems.add(node.where, f"sections is empty; list some of: {', '.join(EXPLAINER.names)}")
             return None
         names = []
         for item in node.value:
-            name = self.choice(item, "section", SECTIONS)
+            name = self.choice(item, "section", EXPLAINER.names)
             if name is not None:
                 names.append(name)
         return tuple(names) if len(names) == len(node.value) else None
@@ -298,23 +313,28 @@ class _ScriptReader:
         if "captions" in root.value:
             out["captions"] = self.choice(root.value["captions"], "captions", CAPTIONS)
         if "narration" in root.value:
-            node = root.value["narration"]
-            lines = {}
-            if self.expect(node, "map", "narration"):
-                self.known_keys(node, NARRATION_KEYS, "narration (its keys are beats and sections)")
-                for beat, text_node in node.value.items():
-                    text = self.text(text_node, f"the narration for {beat}")
-                    if text is None or beat not in NARRATION_KEYS:
-                        continue
-                    for name in unknown_placeholders(text):
-                        self.problems.add(text_node.where, f"unknown placeholder {{{name}}}"
-                                          f"{did_you_mean(name, PLACEHOLDERS)}; the placeholders are "
-                                          + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
-                    lines[beat] = text
-            out["narration"] = MappingProxyType(lines)
+            out["narration"] = self._narration(root.value["narration"], _phrase_count(root) > 1)
         if "sections" in root.value:
             out["sections"] = self._sections(root.value["sections"])
         return {k: v for k, v in out.items() if v is not None}
+
+    def _narration(self, node: Node, several_phrases: bool) -> Optional[Mapping[str, str]]:
+        """Caption overrides; any placeholder of any caption is accepted (for now)."""
+        if not self.expect(node, "map", "narration"):
+            return None
+        self.known_keys(node, narration_keys(), "narration (its keys are beats and sections)")
+        lines = {}
+        for name, text_node in node.value.items():
+            text = self.text(text_node, f"the narration for {name}")
+            if text is None or narration_part(name, several_phrases) is None:
+                continue
+            for unknown in placeholders_in(text):
+                if unknown not in _PLACEHOLDERS:
+                    self.problems.add(text_node.where, f"unknown placeholder {{{unknown}}}"
+                                      f"{did_you_mean(unknown, _PLACEHOLDERS)}; the placeholders are "
+                                      + ", ".join("{" + p + "}" for p in _PLACEHOLDERS))
+            lines[name] = text
+        return MappingProxyType(lines)
 
     @staticmethod
     def _problem(node: Node, message: str) -> Problem:

@@ -81,9 +81,9 @@ def _syntax_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
     return Problem(Where(path, line), f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""))
 
 
-def read_nodes(path: Union[str, Path], display: str | None = None) -> Node:
+def read_nodes(path: Union[str, Path]) -> Node:
     """The file's top-level node. Raises ScriptError naming the file and line on any problem."""
-    shown = display or str(path)
+    shown = str(path)
     start = Where(shown, 1)
     try:
         with open(path, "rb") as f:

@@ -10,8 +10,9 @@ One class per single-phrase script, as scenes/phrase.py makes, with "Slides" aft
 import os
 from pathlib import Path
 
-from scenes.slideshow import WalkthroughSlides
-from scenes.walkthrough import class_name, single_phrase_scripts, walkthrough_class
+from scenes.lib.slideshow import WalkthroughSlides
+from attnvid.publish.records import ATTN_SCRIPT
+from scenes.lib.walkthrough import class_name, single_phrase_scripts, walkthrough_class
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
 
@@ -19,8 +20,8 @@ for _path in single_phrase_scripts(SCRIPTS):
     _name = class_name(_path.stem) + "Slides"
     globals()[_name] = walkthrough_class(_path, _name, module=__name__, base=WalkthroughSlides)
 
-if os.environ.get("ATTN_SCRIPT"):
-    PhraseSlides = walkthrough_class(os.environ["ATTN_SCRIPT"], "PhraseSlides", module=__name__,
+if os.environ.get(ATTN_SCRIPT):
+    PhraseSlides = walkthrough_class(os.environ[ATTN_SCRIPT], "PhraseSlides", module=__name__,
                                      base=WalkthroughSlides)
 
 del _path, _name

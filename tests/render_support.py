@@ -2,14 +2,17 @@
 Debian's headless Chromium to play our pages."""
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from attnvid import media
+from attnvid.publish import media
 
 probe = media.probe   # the tests read videos the way attnvid does
 
@@ -52,8 +55,8 @@ def frame_at(video: Path, t: float) -> np.ndarray:
 
 def key_frame_times(cues) -> dict[str, float]:
     """A moment just before each beat ends, when its picture is complete and still."""
-    from attnvid.narration import BEATS
-    return {beat: end - 0.2 for beat, (_, end, _) in zip(BEATS, cues)}
+    from attnvid.story import WALKTHROUGH
+    return {beat: end - 0.2 for beat, (_, end, _) in zip(WALKTHROUGH.names, cues)}
 
 
 def difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -66,15 +69,31 @@ CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
                   "--disable-component-update", "--disable-sync")
 
 
+@contextmanager
 def chromium(*extra_flags: str):
-    """A selenium driver for Debian's chromium and chromium-driver (`make test` installs both)."""
+    """A selenium driver for Debian's chromium and chromium-driver (`make test` installs both),
+    quit on the way out."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
     for flag in CHROMIUM_FLAGS + extra_flags:
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def browser_fixture(*extra_flags: str):
+    """A module-scoped `browser` fixture: `browser = browser_fixture(flags...)` in a test module
+    gives its tests one Chromium, started with these flags and quit after the module."""
+    @pytest.fixture(scope="module")
+    def browser():
+        with chromium(*extra_flags) as driver:
+            yield driver
+    return browser
 
 
 def wait_for(driver, script, ok, timeout=20):
@@ -86,3 +105,18 @@ def wait_for(driver, script, ok, timeout=20):
         if ok(value) or time.monotonic() > deadline:
             return value
         time.sleep(0.1)
+
+
+# manifest.json's keys, in order (a published contract); gif_span only when the bundle has a gif.
+MANIFEST_KEYS = ["name", "title", "script", "quality", "transparent", "captions_on_screen", "width", "height", "fps",
+                 "duration", "files", "sections", "cues", "gif_span", "sizes"]
+SECTION_KEYS = ["name", "file", "start", "duration", "cues"]
+
+
+def readme_bundle_files() -> set[str]:
+    """The file names in the README's table of what a bundle holds (for cat_sat)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    publishing = text[text.index("## Publishing: `attnvid render`"):]
+    lines = publishing[publishing.index("| file | what it is |"):].splitlines()[2:]    # after the header rows
+    rows = itertools.takewhile(lambda line: line.startswith("|"), lines)
+    return {name for row in rows for name in re.findall(r"`([^`]+)`", row.split("|")[1])}

@@ -21,11 +21,16 @@ def build(scene_class, tmp_path, skip_animations=True):
     return scene
 
 
-def import_phrase_module(name="phrase_under_test"):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scenes" / "phrase.py")
+def load_module(path, name: str):
+    """Import a file as a module under `name`, as `manim FILE` does (each call runs it again)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def import_phrase_module(name="phrase_under_test"):
+    return load_module(ROOT / "scenes" / "phrase.py", name)
 
 
 def display_strings(script, trace) -> set[str]:

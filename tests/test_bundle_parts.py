@@ -1,4 +1,5 @@
 """The pieces of `attnvid render` that need no video: captions, the plan, the pages."""
+import dataclasses
 import html
 import json
 import re
@@ -6,13 +7,15 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from attnvid import captions, pages
-from attnvid.captions import Cue
-from attnvid.narration import BEATS
-from attnvid.plan import plan_video, processes_per_video, split
 from attnvid.problems import ScriptError
-from attnvid.render import gif_window, poster_time, slug
+from attnvid.publish import captions, pages
+from attnvid.publish.bundle import gif_window, poster_time, slug
+from attnvid.publish.captions import Cue
+from attnvid.publish.plan import plan_video, processes_per_video, split
+from attnvid.story import WALKTHROUGH
 from conftest import SCRIPTS
+
+BEATS = WALKTHROUGH.names
 
 
 # -- captions -----------------------------------------------------------------------------
@@ -109,6 +112,21 @@ def test_the_gif_shows_the_first_phrases_attention_steps_or_the_first_minute():
     assert gif_window(beats, 30) == (5, 20)
     assert gif_window([("embeddings", 0, 100)], 100) == (0, 60)
     assert gif_window([("weighted_sum", 0, 5), ("projections", 5, 9)], 9) == (0, 9)
+
+
+def test_the_poster_and_the_gif_follow_the_beats_the_registry_marks(monkeypatch):
+    """Marked elsewhere, they move: the poster to the end of `scores`, the gif from `title` to
+    `softmax` (the registry's KINDS are what poster_beat() and gif_beats() read)."""
+    from attnvid.story import registry
+    assert (registry.poster_beat(), registry.gif_beats()) == ("weighted_sum", ("projections", "weighted_sum"))
+    marks = {"title": {"gif": "start"}, "scores": {"poster": True}, "softmax": {"gif": "end"}}
+    moved = registry.Kind("walkthrough", tuple(dataclasses.replace(p, **{"poster": False, "gif": None,
+                                                                         **marks.get(p.name, {})})
+                                               for p in WALKTHROUGH))
+    monkeypatch.setattr(registry, "KINDS", (moved,))
+    beats = [("title", 0, 5), ("projections", 5, 9), ("scores", 9, 12), ("softmax", 12, 15), ("weighted_sum", 15, 20)]
+    assert poster_time(beats, 20) == pytest.approx(11.6)
+    assert gif_window(beats, 20) == (0, 15)
 
 
 def test_section_file_names_are_safe():

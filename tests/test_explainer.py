@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from attnmath import angle_degrees, format_vector
-from attnvid import explainer_data as data
-from attnvid import narration
+from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS
+from attnvid.story import EXPLAINER
+from attnvid.story import explainer as data
 from attnvid.script import load_script
 from conftest import SCRIPTS
 from render_support import probe, render, srt_cues
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def explainer_class(monkeypatch, path):
-    monkeypatch.setenv("ATTN_SCRIPT", str(path))
+    monkeypatch.setenv(ATTN_SCRIPT, str(path))
     import importlib
     import scenes.explainer as module
     module = importlib.reload(module)
@@ -29,7 +30,7 @@ def test_the_shipped_explainer_builds_every_section_in_order(monkeypatch, tmp_pa
     scene = build(explainer_class(monkeypatch, SCRIPTS / "explainer.yaml"), tmp_path)
     script = load_script(SCRIPTS / "explainer.yaml")
     played = [b[0] for b in scene.beats_played]
-    order = [name for name in played if name in narration.SECTIONS]
+    order = [name for name in played if name in EXPLAINER.names]
     assert order == [s for s in script.sections if s not in ("relevance_learned", "cramped")]
     assert 180 <= scene.time <= 480, scene.time          # 3 to 8 minutes
     shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
@@ -47,11 +48,10 @@ def test_a_shortened_reordered_script_plays_just_those_sections(monkeypatch, tmp
 
 
 def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(monkeypatch, tmp_path, write):
-    """attnvid/cache.py keeps a section's clip when the phrases change if SECTION_INPUTS says it
-    does not read them: build those sections with two different sets of phrases and compare
-    every number and caption they show."""
-    from attnvid.cache import SECTION_INPUTS
-    blind = [s for s in narration.SECTIONS if "phrases" not in SECTION_INPUTS[s]]
+    """attnvid/publish/cache.py keeps a section's clip when the phrases change if the registry's
+    `reads` says it does not read them: build those sections with two different sets of phrases
+    and compare every number and caption they show."""
+    blind = [s.name for s in EXPLAINER if "phrases" not in s.reads]
     seen = []
     for name, phrases in (("a.yaml", ["The cat sat on the", "Brian typed cat into the"]),
                           ("b.yaml", ["Is your warm black cat", "your black cat sat", "on the cat"])):
@@ -74,7 +74,7 @@ def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_th
                               "  - The cat sat on the\n  - Is your warm black cat\n"
                               "sections: [embeddings, dot_product, positional_encodings, weighted_average]\n")
     whole = build(explainer_class(monkeypatch, path), tmp_path / "whole")
-    monkeypatch.setenv("ATTN_SECTIONS", "2,3")
+    monkeypatch.setenv(ATTN_SECTIONS, "2,3")
     part = build(explainer_class(monkeypatch, path), tmp_path / "part")
     assert 0 not in part.section_numbers and 1 in part.section_numbers    # 0 never ran, 1 did
     for i in (2, 3):
@@ -87,7 +87,7 @@ def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_th
 def test_the_captions_claims_hold():
     script = load_script(SCRIPTS / "explainer.yaml")
     m = script.model
-    caption = narration.section_caption("embeddings", embeddings=m.embeddings)
+    caption = EXPLAINER["embeddings"].text(script)
     angle = angle_degrees(m.embeddings["cat"], m.embeddings["typed"])
     assert f"cat and typed are {angle:.0f}° apart" in caption
     # without positions, the same word gets the same output in either order
@@ -105,8 +105,7 @@ def test_the_captions_claims_hold():
     np.testing.assert_array_equal(windows["attention"], t.weights)
     # the dot product examples are the article's
     assert [e.value for e in data.dot_examples()] == [1.0, 0.0, -1.0]
-    phrases = narration.section_caption("phrases_positioned", word="cat", vectors=", ".join(
-        format_vector(t.positioned[t.tokens.index("cat")]) for t in script.traces()))
+    phrases = EXPLAINER["phrases_positioned"].text(script)
     assert "[1.00, 0.60], [1.10, 0.60], [1.20, 0.50]" in phrases
 
 
@@ -133,3 +132,38 @@ def test_one_ql_render_with_sections(tmp_path):
     assert cues[0][0] < 1.0 and abs(cues[-1][1] - info["duration"]) < 1.0
     for (s1, e1, _), (s2, _, _) in zip(cues, cues[1:]):
         assert s2 >= e1 - 0.05                            # in order, no overlaps
+
+
+def test_a_new_section_is_one_registry_entry_and_one_drawing_function(monkeypatch, tmp_path, write):
+    """The README's promise: a section declared in attnvid/story/registry.py and drawn by one
+    function registered under its name plays, is validated, captioned and cached like the rest."""
+    from manim import Circle
+
+    from attnvid.publish.cache import section_keys
+    from attnvid.publish.plan import plan_video
+    from attnvid.story import registry
+    from scenes.lib import explainer as sections
+    from scenes.lib.fading import FadeIn
+
+    part = registry.Part("temperature", "Hotter or colder, {focus} still leans somewhere.", ("focus",),
+                         lambda script: {"focus": script.traces()[0].tokens[script.phrases[0].focus]})
+    parts = registry.EXPLAINER.parts
+    object.__setattr__(registry.EXPLAINER, "parts", parts + (part,))     # one entry
+    try:
+        @sections.captioned("temperature")                                 # one function
+        def temperature(scene, script, traces):
+            sections.clear_stage(scene)
+            scene.play(FadeIn(Circle()), run_time=scene.t(1.0))
+
+        head = f"model: {SCRIPTS / 'model.yaml'}\nphrases:\n  - {{text: The cat sat on the, focus: cat, target: sat}}\n" \
+               "  - Brian typed cat into the\nsections: [temperature, names]\n"
+        path = write("t.yaml", head + "narration:\n  temperature: \"{focus} runs hot\"\n")
+        scene = build(explainer_class(monkeypatch, path), tmp_path)
+        assert [b[0] for b in scene.beats_played] == ["temperature", "names"]
+        assert scene.cues[0][3] == "cat runs hot"
+        video = plan_video(path)
+        assert video.sections == ("temperature", "names")
+        assert len(set(section_keys(video, video.script, "l", False, "v"))) == 2
+    finally:
+        object.__setattr__(registry.EXPLAINER, "parts", parts)
+        sections.SECTIONS.pop("temperature", None)

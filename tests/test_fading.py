@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from manim import UP, Circle, Mobject, Square, Text, VGroup
 
-from scenes.fading import FadeIn, FadeOut
+from scenes.lib.fading import FadeIn, FadeOut
 
 
 def picture(mobject):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from attnmath import format_number, format_weights
-from attnvid import narration
+from attnvid.story import CRAMPED, LEARNING
 from scene_support import build
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def test_learning_shows_only_the_historys_numbers(learning):
     assert {format_number(x) for x in last.W_offer.ravel()} <= shown
     for h in data.history:
         assert f"step {h.step}  loss {format_number(h.loss, 3)}" in learning.numbers_shown
-    assert [b[0] for b in learning.beats_played] == list(narration.LEARNING_BEATS)
+    assert [b[0] for b in learning.beats_played] == list(LEARNING.names)
 
 
 def test_learning_starts_flat_and_ends_with_the_feasible_targets_on_top(learning):
@@ -57,12 +57,11 @@ def test_learning_starts_flat_and_ends_with_the_feasible_targets_on_top(learning
 
 def test_learning_captions_state_the_numbers():
     from attnvid.script import load_script
-    from scenes.learning import LearningData, SCRIPT
-    data = LearningData(load_script(SCRIPT))
-    targets = [r.tokens[r.target] for r in data.reqs]
+    from attnvid.story.learning import LearningData
+    from scenes.lib.base import default_script
+    data = LearningData(load_script(default_script()))
     end = [format_weights(data.rows[-1][k])[r.target] for k, r in enumerate(data.reqs)]
-    wins = [int(np.argmax(data.rows[-1][k])) == r.target for k, r in enumerate(data.reqs)]
-    text = narration.learning_captions(targets, end, end, wins, data.steps)["learned"]
+    text = LEARNING["learned"].text(data)
     assert text == (f"After 3000 steps the targets get sat {end[0]}, typed {end[1]} and Is {end[2]}: "
                     "sat and typed now win their rows; Is still does not.")
 
@@ -73,7 +72,7 @@ def test_cramped_sweeps_every_direction_and_is_never_wins(cramped):
     assert r.tokens[r.target] == "Is" and data.inside
     assert r.target not in set(data.winners.tolist())
     assert set(data.winners.tolist()) == {j for j in data.rivals}   # every rival wins somewhere
-    assert [b[0] for b in cramped.beats_played] == list(narration.CRAMPED_BEATS)
+    assert [b[0] for b in cramped.beats_played] == list(CRAMPED.names)
 
 
 def test_cramped_shows_the_sweeps_numbers_and_they_rise(cramped):
@@ -82,6 +81,6 @@ def test_cramped_shows_the_sweeps_numbers_and_they_rise(cramped):
     assert numbers_in(cramped.numbers_shown) <= allowed
     first, last = data.sweep[0][1], data.sweep[-1][1]
     assert np.mean(last) > np.mean(first)
-    caption = narration.cramped_captions("Is", "cat", True, ["your", "warm", "black", "cat"], [2, 64],
-                                         [format_number(np.mean(first)), format_number(np.mean(last))])
-    assert "rise" in caption["sweep"] and "do not rise" not in caption["sweep"]
+    caption = CRAMPED["sweep"].text(data)
+    assert "rise" in caption and "do not rise" not in caption
+    assert f"from {format_number(np.mean(first))} to {format_number(np.mean(last))}" in caption

@@ -4,18 +4,19 @@ import re
 
 import pytest
 
-from attnvid import narration
+from attnvid.story import WALKTHROUGH
+from attnvid.publish.records import ATTN_SCRIPT
 from attnvid.script import load_script
-from scenes.layout import FRAME, PLANE
-from scenes.walkthrough import class_name, walkthrough_class
-from scene_support import ROOT, build, display_strings, import_phrase_module
+from scenes.lib.layout import FRAME, PLANE
+from scenes.lib.walkthrough import class_name, walkthrough_class
+from scene_support import ROOT, build, display_strings, import_phrase_module, load_module
 
 SINGLE_PHRASE = ["cat_sat", "brian_typed", "warm_black_cat"]
 built = pytest.mark.slow   # each build plays every animation (about 10 s); `make test` runs them
 
 
 def test_one_class_per_single_phrase_script(monkeypatch):
-    monkeypatch.delenv("ATTN_SCRIPT", raising=False)
+    monkeypatch.delenv(ATTN_SCRIPT, raising=False)
     module = import_phrase_module()
     from manim import Scene
     classes = {n for n, c in vars(module).items() if isinstance(c, type) and issubclass(c, Scene)
@@ -25,7 +26,7 @@ def test_one_class_per_single_phrase_script(monkeypatch):
 
 def test_attn_script_gives_a_phrase_class(monkeypatch, write):
     path = write("mine.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}\nphrase: the cat sat\n")
-    monkeypatch.setenv("ATTN_SCRIPT", str(path))
+    monkeypatch.setenv(ATTN_SCRIPT, str(path))
     module = import_phrase_module("phrase_env")
     assert module.Phrase.script_path == str(path)
 
@@ -53,7 +54,7 @@ def assert_clean_layout(scene):
 @built
 def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path):
     scene = build(walkthrough_class(ROOT / "scripts" / f"{stem}.yaml"), tmp_path)
-    assert [b[0] for b in scene.beats_played] == list(narration.BEATS)
+    assert [b[0] for b in scene.beats_played] == list(WALKTHROUGH.names)
     assert 20 <= scene.time <= 90, scene.time
     script = load_script(ROOT / "scripts" / f"{stem}.yaml")
     (trace,) = script.traces()
@@ -104,7 +105,7 @@ phrase:
 @built
 def test_seven_tokens_with_negatives_and_unicode_lay_out_cleanly(write, tmp_path):
     scene = build(walkthrough_class(write("seven.yaml", SEVEN)), tmp_path)
-    assert [b[0] for b in scene.beats_played] == list(narration.BEATS)
+    assert [b[0] for b in scene.beats_played] == list(WALKTHROUGH.names)
     assert_clean_layout(scene)
     script = load_script(tmp_path / "seven.yaml")
     shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
@@ -136,13 +137,12 @@ phrase: {{text: The cat sat on the, focus: cat, target: sat}}
     slow = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path / "slow").time
     assert fast < 0.75 * slow
     script = load_script(path)
-    assert narration.caption("takeaway", script.traces()[0], script.narration) == "cat ends up closest to sat (0.95)."
+    assert WALKTHROUGH["takeaway"].text(script.traces()[0], script.narration) == "cat ends up closest to sat (0.95)."
 
 
 @built
 def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
     """A user copies cat_sat.yaml to dog_ran.yaml, changes the phrase, adds two words."""
-    import importlib.util
     import shutil
     (tmp_path / "scenes").mkdir()
     shutil.copy(ROOT / "scenes" / "phrase.py", tmp_path / "scenes" / "phrase.py")
@@ -152,9 +152,7 @@ def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
         "focus: cat", "focus: dog").replace("target: sat", "target: ran").replace(
         "phrase:", "embeddings:\n  dog: [0.90, 0.40]\n  ran: [0.60, 1.00]\nphrase:")
     (tmp_path / "scripts" / "dog_ran.yaml").write_text(text)
-    spec = importlib.util.spec_from_file_location("phrase_copy", tmp_path / "scenes" / "phrase.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module(tmp_path / "scenes" / "phrase.py", "phrase_copy")
     scene = build(module.DogRan, tmp_path / "media")
     assert scene.trace.tokens == ("The", "dog", "ran", "on", "the")
     assert scene.trace.embeddings[1].tolist() == [0.9, 0.4]

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from attnvid.narration import BEATS
+from attnvid.story import WALKTHROUGH
+
+BEATS = WALKTHROUGH.names
 from render_support import REFERENCE, difference, frame_at, key_frame_times, probe, srt_cues
 
 pytestmark = pytest.mark.slow

@@ -4,24 +4,26 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from attnvid import render as render_module
-from attnvid.media import moov_before_mdat, probe
-from attnvid.narration import BEATS
-from attnvid.plan import plan_video
-from attnvid.render import Options, Renderer
-from conftest import ROOT, SCRIPTS
-from render_support import chromium, srt_cues, wait_for
+from attnvid.publish import Manifest, Options, Renderer
+from attnvid.publish import render as render_module
+from attnvid.publish.media import moov_before_mdat, probe
+from attnvid.publish.plan import plan_video
+from attnvid.story import WALKTHROUGH
+from conftest import ATTNVID, ROOT, SCRIPTS
+from conftest import attnvid as run_attnvid
+from render_support import MANIFEST_KEYS, SECTION_KEYS, browser_fixture, readme_bundle_files, srt_cues, wait_for
+
+BEATS = WALKTHROUGH.names
 
 pytestmark = pytest.mark.slow
-ATTNVID = Path(sys.executable).parent / "attnvid"
 
 SHORT = """\
 model: {model}
@@ -30,9 +32,7 @@ pace: 0.4
 """
 
 
-def attnvid(*args, env=None, timeout=900):
-    return subprocess.run([str(ATTNVID), *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+attnvid = partial(run_attnvid, timeout=900)     # a render takes minutes
 
 
 class Quiet:
@@ -73,6 +73,15 @@ def test_the_bundle_is_a_folder_you_can_publish(site):
     assert not [n for n in names if n.startswith(".") or ".attnvid" in n]
     assert (bundle.parent / "index.html").read_text(encoding="utf-8").count('href="cat_sat/index.html"') == 1
     assert f"{bundle}/index.html" in r.stdout and "gif" in r.stdout      # the summary says the sizes
+
+
+def test_the_manifest_keeps_its_published_keys_and_names_what_the_readme_lists(site):
+    bundle, m, _ = site
+    assert list(m) == MANIFEST_KEYS
+    assert all(list(s) == SECTION_KEYS for s in m["sections"])
+    assert set(m["files"].values()) | {"sections/", "manifest.json"} == readme_bundle_files()
+    assert set(m["files"].values()) <= set(m["sizes"]) | {"index.html"}
+    assert Manifest.read(bundle / "manifest.json").as_json() == m
 
 
 def test_every_format_is_what_a_browser_expects_and_they_agree_on_length(site):
@@ -143,11 +152,7 @@ def test_the_poster_shows_the_answer_not_a_black_frame(site):
 
 # -- the pages in a real browser ------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    driver = chromium("--autoplay-policy=no-user-gesture-required")
-    yield driver
-    driver.quit()
+browser = browser_fixture("--autoplay-policy=no-user-gesture-required")
 
 
 
@@ -303,7 +308,7 @@ def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
 def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypatch):
     """Render, render again (nothing to draw: no manim at all), then change a phrase: only the
     section that reads phrases is drawn again; the frames of the others are reused as they were."""
-    from attnvid.cache import SectionCache
+    from attnvid.publish import SectionCache
     calls = []
     real = render_module.render_sections
 

@@ -1,13 +1,16 @@
 """The section cache's keys: an edit re-renders only the sections it can change."""
+import os
 
-from attnvid.cache import SECTION_INPUTS, SectionCache, section_keys
-from attnvid.narration import SECTIONS
-from attnvid.plan import plan_video
+from attnvid.publish.cache import SectionCache, code_version, section_keys
+from attnvid.publish.plan import plan_video
+from attnvid.publish.worker import Clip
 from attnvid.script import load_script
-from attnvid.worker import Clip
+from attnvid.story import EXPLAINER as PARTS
 from conftest import SCRIPTS
 
+SECTIONS = PARTS.names
 EXPLAINER = (SCRIPTS / "explainer.yaml").read_text(encoding="utf-8")
+MODEL = (SCRIPTS / "model.yaml").read_text(encoding="utf-8")
 
 
 def keys(path, quality="l", code="v1"):
@@ -19,18 +22,28 @@ def edited(write, old, new, name="explainer.yaml"):
     return write(name, EXPLAINER.replace(old, new).replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}"))
 
 
-def test_every_explainer_section_declares_what_it_reads():
-    assert set(SECTION_INPUTS) == set(SECTIONS)
-
-
 def test_editing_a_phrase_keeps_the_sections_that_never_read_phrases(write):
     before = keys(edited(write, "Is your warm black cat", "Is your warm black cat", "a.yaml"))
     after = keys(edited(write, "Is your warm black cat", "Is your black warm cat", "b.yaml"))
     same = {s for s in SECTIONS if before[s] == after[s]}
-    assert same == {s for s in SECTIONS if "phrases" not in SECTION_INPUTS[s]
-                    and (SECTIONS.index(s) == 0 or "phrases" not in SECTION_INPUTS[SECTIONS[SECTIONS.index(s) - 1]])}
+    assert same == {s for s in SECTIONS if "phrases" not in PARTS[s].reads
+                    and (SECTIONS.index(s) == 0 or "phrases" not in PARTS[SECTIONS[SECTIONS.index(s) - 1]].reads)}
     assert {"embeddings", "dot_product", "positions_needed", "positional_encodings"} <= same
     assert "alignment" not in same and "names" not in same     # names follows cramped onto the stage
+
+
+def test_editing_the_model_keeps_only_what_reads_neither_it_nor_follows_what_does(write):
+    """The registry says dot_product reads nothing of the script: first in the list, it keeps
+    its key when the model changes; names reads the model, and bigrams clears names' stage."""
+    def script(name, model):
+        model_path = write(f"{name}-model.yaml", model)
+        return write(f"{name}.yaml", f"model: {model_path}\nphrases:\n  - The cat sat on the\n"
+                                     "  - Is your warm black cat\nsections: [dot_product, names, bigrams]\n")
+    assert "[9.60, 3.29]" in MODEL
+    before = keys(script("a", MODEL))
+    after = keys(script("b", MODEL.replace("[9.60, 3.29]", "[9.60, 3.30]")))
+    assert PARTS["dot_product"].reads == () and "model" in PARTS["names"].reads
+    assert {s for s in before if before[s] == after[s]} == {"dot_product"}
 
 
 def test_pace_code_and_quality_change_every_key(write):
@@ -66,7 +79,38 @@ def test_entries_round_trip_and_prune_oldest_first(tmp_path):
     assert got is not None and got.cues == clips[1].cues and got.beats == clips[1].beats
     assert got.path.read_bytes() == bytes(1000)
     assert cache.get("k1", 1, "another name") is None and cache.get("nope", 0, "s0") is None
-    import os
     os.utime(tmp_path / "cache" / "k0", (1, 1))     # k0 is the least recently used
     cache.prune()
     assert cache.get("k0", 0, "s0") is None and cache.get("k2", 2, "s2") is not None
+
+
+def test_the_code_version_covers_what_draws_and_not_what_publishes(tmp_path):
+    """Editing the page HTML (attnvid/publish) or the command line must not empty the cache;
+    editing the numbers, the story or a scene must."""
+    files = ["attnmath/attention.py", "attnvid/script.py", "attnvid/story/registry.py", "attnvid/cli.py",
+             "attnvid/publish/pages.py", "attnvid/publish/render.py", "scenes/lib/beats.py", "scenes/phrase.py"]
+    for f in files:
+        (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f).write_text(f"# {f}\n", encoding="utf-8")
+    base = code_version(tmp_path)
+    assert code_version(tmp_path) == base
+
+    def edited(f):
+        path = tmp_path / f
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + "x = 1\n", encoding="utf-8")
+        try:
+            return code_version(tmp_path)
+        finally:
+            path.write_text(text, encoding="utf-8")
+    for f in ("attnvid/publish/pages.py", "attnvid/publish/render.py", "attnvid/cli.py"):
+        assert edited(f) == base, f
+    for f in ("attnmath/attention.py", "attnvid/script.py", "attnvid/story/registry.py", "scenes/lib/beats.py",
+              "scenes/phrase.py"):
+        assert edited(f) != base, f
+    (tmp_path / "scenes" / "lib" / "new.py").write_text("", encoding="utf-8")     # a new file counts too
+    assert code_version(tmp_path) != base
+
+
+def test_the_real_code_version_reads_this_checkout():
+    assert code_version() == code_version(SCRIPTS.parent)

@@ -1,7 +1,6 @@
 """Lecture slides with manim-slides: the compat shim (fast, no render), reveal.js for offline
 use, and a short walkthrough rendered, converted to one offline HTML file and played in
 headless Chromium (slow)."""
-import importlib.util
 import json
 import os
 import re
@@ -12,9 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from attnvid.narration import BEATS
+from attnvid.publish.records import ATTN_SCRIPT, ATTN_TIMELINE, Timeline
+from attnvid.story import WALKTHROUGH
+
+BEATS = WALKTHROUGH.names
 from conftest import ROOT, SCRIPTS
-from render_support import chromium, probe, wait_for
+from render_support import browser_fixture, probe, wait_for
+from scene_support import load_module
 
 BIN = Path(sys.executable).parent
 SHORT = "model: {model}\nphrase: cat sat\npace: 0.4\n"
@@ -22,10 +25,7 @@ FPS = 15   # -ql
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location("revealjs_tool", ROOT / "tools" / "revealjs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "tools" / "revealjs.py", "revealjs_tool")
 
 
 # -- the shim, in a fresh interpreter (this one may have applied it already) -------------------
@@ -55,7 +55,7 @@ before = {"write_to_movie": hasattr(ManimConfig, "write_to_movie"),
           "rejects_infinity": rejects_infinity()}
 (config_before, writer_before, init_before) = members()
 
-import attnvid.slides_compat as shim
+import scenes.lib.slides_compat as shim
 (config_after, writer_after, init_after) = members()
 again = shim.apply()
 (config_again, writer_again, init_again) = members()
@@ -147,18 +147,15 @@ def test_a_slide_keeps_every_clip_and_leaves_the_limit_as_it_was(shim):
 # -- scene classes and reveal.js ---------------------------------------------------------------
 
 def import_slides_module(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scenes" / "slides.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "scenes" / "slides.py", name)
 
 
 def test_one_slides_class_per_single_phrase_script(monkeypatch, write):
     path = write("mine.yaml", SHORT.format(model=SCRIPTS / "model.yaml"))
-    monkeypatch.setenv("ATTN_SCRIPT", str(path))
+    monkeypatch.setenv(ATTN_SCRIPT, str(path))
     module = import_slides_module("slides_under_test")
     from manim_slides.slide import Slide
-    from scenes.walkthrough import PhraseWalkthrough
+    from scenes.lib.walkthrough import PhraseWalkthrough
     classes = {n: c for n, c in vars(module).items() if isinstance(c, type) and c.__module__ == module.__name__}
     assert set(classes) == {"CatSatSlides", "BrianTypedSlides", "WarmBlackCatSlides", "PhraseSlides"}
     assert all(issubclass(c, Slide) and issubclass(c, PhraseWalkthrough) for c in classes.values())
@@ -192,7 +189,7 @@ def rendered(tmp_path_factory):
     script = folder / "short.yaml"
     script.write_text(SHORT.format(model=SCRIPTS / "model.yaml"), encoding="utf-8")
     timeline = folder / "timeline.json"
-    env = {**os.environ, "ATTN_SCRIPT": str(script), "ATTN_TIMELINE": str(timeline)}
+    env = {**os.environ, ATTN_SCRIPT: str(script), ATTN_TIMELINE: str(timeline)}
     started = time.monotonic()
     r = subprocess.run([str(BIN / "manim-slides"), "render", "-ql", "--disable_caching", "--progress_bar", "none",
                         str(ROOT / "scenes" / "slides.py"), "PhraseSlides"],
@@ -200,21 +197,21 @@ def rendered(tmp_path_factory):
     assert r.returncode == 0, r.stderr[-3000:]
     print(f"manim-slides render: {time.monotonic() - started:.1f}s")
     config = json.loads((folder / "slides" / "PhraseSlides.json").read_text(encoding="utf-8"))
-    return folder, config, json.loads(timeline.read_text(encoding="utf-8"))
+    return folder, config, Timeline.read(timeline)
 
 
 @pytest.mark.slow
 def test_every_beat_is_one_slide_of_its_own_length(rendered):
     folder, config, timeline = rendered
-    assert [b["name"] for b in timeline["beats"]] == list(BEATS)
+    assert [name for name, _, _ in timeline.beats] == list(BEATS)
     assert len(config["slides"]) == len(BEATS) == 8
     assert config["background_color"] == "#101218" and config["resolution"] == [854, 480]
-    for slide, beat in zip(config["slides"], timeline["beats"]):
+    for slide, (_, start, end) in zip(config["slides"], timeline.beats):
         assert slide["type"] == "video" and not slide["loop"] and not slide["auto_next"]
         clip, backwards = probe(folder / slide["file"]), probe(folder / slide["rev_file"])
         for info in (clip, backwards):   # (manim-slides' reversal may add a frame or two)
             assert (info["codec_name"], info["width"], info["height"]) == ("h264", 854, 480)
-        assert abs(clip["duration"] - (beat["end"] - beat["start"])) <= 1 / FPS
+        assert abs(clip["duration"] - (end - start)) <= 1 / FPS
 
 
 @pytest.fixture(scope="module")
@@ -247,12 +244,8 @@ def test_the_html_file_needs_nothing_from_the_network(converted):
     assert len(videos) == 8 and all(v.startswith("data:video/mp4;base64,") for v in videos)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's headless Chromium with every host name unresolvable: nothing can load from a network."""
-    driver = chromium("--host-resolver-rules=MAP * ~NOTFOUND")
-    yield driver
-    driver.quit()
+# Debian's headless Chromium with every host name unresolvable: nothing can load from a network.
+browser = browser_fixture("--host-resolver-rules=MAP * ~NOTFOUND")
 
 
 

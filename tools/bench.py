@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from attnvid.publish.records import ATTN_SCRIPT
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CASES = [("CatSat", "scenes/phrase.py", "CatSat", "scripts/cat_sat.yaml"),
@@ -109,7 +111,7 @@ def edit_to_preview() -> dict:
         old, new = "Is your warm black cat", "Is your black warm cat"
         assert old in text
         script.write_text(text.replace(old, new))
-        env = dict(os.environ, ATTN_SCRIPT=str(script), XDG_CACHE_HOME=str(Path(tmp) / "cache"))
+        env = {**os.environ, ATTN_SCRIPT: str(script), "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         manim_wall, _, _ = render("scenes/explainer.py", "Explainer", "l", Path(tmp) / "media", env)
         script.write_text(text)
         pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)          # warms the cache

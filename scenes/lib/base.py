@@ -1,40 +1,44 @@
 """NarratedScene: the scene machinery every video shares.
 
-A beat is a named step: it opens a section (so `--save_sections` gives one clip per beat),
-shows its caption on screen (unless the script asks for subtitles only), runs, waits until the
-caption could be read, and writes the caption into the .srt for exactly the beat's span.
-The scene also keeps a record of every number it put on screen and where its labels sat at
-the end of each beat, so tests can check both without looking at pixels.
+A beat is a named step, played as a block (the shape manim-voiceover gives narration):
+
+    with scene.beat("scores", caption):
+        ...animations...
+
+It opens a section (so `--save_sections` gives one clip per beat), shows its caption on screen
+(unless the script asks for subtitles only), runs the block, waits until the caption could be
+read, and writes the caption into the .srt for exactly the beat's span. The scene also keeps a
+record of every number it put on screen and where its labels sat at the end of each beat, so
+tests can check both without looking at pixels.
 """
 from __future__ import annotations
 
-import json
 import os
-import sys
-from typing import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
 
 from manim import ManimColor, Scene
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
-from attnvid.problems import ScriptError
-from attnvid.script import Script, load_script
+from attnvid.problems import exit_on_problems
+from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, Timeline
+from attnvid.script import Script, check_drawable, load_script
 
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
 from .pieces import Caption, NumberText, box_of
 
+__all__ = ["NarratedScene", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
+
 WORDS_PER_SECOND = 3.0   # a comfortable reading speed for captions
 
-# Set by `attnvid render` (attnvid/worker.py) for the manim process it starts; unset, a scene
-# renders every section and writes nothing extra.
-SECTIONS_ENV = "ATTN_SECTIONS"    # "2,3,4": render only these sections (0-based), skip the rest
-TIMELINE_ENV = "ATTN_TIMELINE"    # path: sections, beats and captions as JSON (progress as it goes)
 
 
 def _wanted_sections() -> frozenset[int] | None:
-    value = os.environ.get(SECTIONS_ENV, "").strip()
+    value = os.environ.get(ATTN_SECTIONS, "").strip()
     return frozenset(int(i) for i in value.split(",")) if value else None
 
 
@@ -53,7 +57,7 @@ class NarratedScene(Scene):
         self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption)
         self._caption = None
         self._render_only = _wanted_sections()
-        self._timeline_path = os.environ.get(TIMELINE_ENV) or None
+        self._timeline_path = os.environ.get(ATTN_TIMELINE) or None
 
     def next_section(self, name: str = "unnamed", section_type: str = DefaultSectionType.NORMAL,
                      skip_animations: bool = False) -> None:
@@ -84,16 +88,9 @@ class NarratedScene(Scene):
     def _write_timeline(self, finished: bool = False):
         """Where each section starts and each caption sits, for joining separately rendered
         sections and writing their captions; rewritten whole at each section (its progress)."""
-        if not self._timeline_path:
-            return
-        data = {"finished": finished,
-                "sections": [{"name": n, "start": t} for n, t in self.sections_opened],
-                "cues": [{"section": i, "start": a, "end": b, "text": c} for i, a, b, c in self.cues],
-                "beats": [{"name": n, "start": a, "end": b} for n, a, b in self.beats_played]}
-        tmp = self._timeline_path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-        os.replace(tmp, self._timeline_path)
+        if self._timeline_path:
+            Timeline(finished, sections=self.sections_opened, cues=self.cues,
+                     beats=self.beats_played).write(self._timeline_path)
 
     # every NumberText that reaches the screen is recorded
     def add(self, *mobjects):
@@ -108,10 +105,12 @@ class NarratedScene(Scene):
         """A run time scaled by the script's pace."""
         return seconds * self.pace
 
-    def beat(self, name: str, caption: str, body: Callable[[], None], labels: Callable[[], list] = list,
-             section: bool = True):
-        """Play one beat. section=False keeps it inside the current section (the explainer
-        opens one section per idea and plays several beats in it)."""
+    @contextmanager
+    def beat(self, name: str, caption: str, *, section: bool = True,
+             labels: Callable[[], list] = list) -> Iterator[None]:
+        """Play the block as one beat. section=False keeps it inside the current section (the
+        explainer opens one section per idea and plays several beats in it); `labels` lists the
+        (name, mobject) labels on screen at its end, for the layout tests."""
         if section:
             self.next_section(name)
         start = self.time
@@ -120,7 +119,7 @@ class NarratedScene(Scene):
             anims = [FadeIn(new)] + ([FadeOut(self._caption)] if self._caption is not None else [])
             self.play(*anims, run_time=self.t(0.5))
             self._caption = new
-        body()
+        yield
         reading = self.t(max(2.5, len(caption.split()) / WORDS_PER_SECOND))
         if self.time - start < reading:
             self.wait(reading - (self.time - start))
@@ -135,16 +134,37 @@ class NarratedScene(Scene):
 
 def load_or_exit(path) -> Script:
     """Load a script, or print its problems like `attnvid check` and stop before rendering."""
-    try:
+    with exit_on_problems():
         script = load_script(path)
-    except ScriptError as e:
-        print(e, file=sys.stderr)
-        raise SystemExit(2)
-    if script.model.dimensions != 2:
-        print(f"{path}:1: the scenes draw 2D vectors, but this model's vectors have "
-              f"{script.model.dimensions} numbers; `attnvid numbers` shows any dimension", file=sys.stderr)
-        raise SystemExit(2)
+        check_drawable(script)
     return script
+
+
+def default_script() -> str:
+    """The script the explainer and the learning scenes read: ATTN_SCRIPT, else the shipped
+    scripts/explainer.yaml."""
+    return os.environ.get(ATTN_SCRIPT) or str(Path(__file__).resolve().parents[2] / "scripts" / "explainer.yaml")
+
+
+class Drawings(dict):
+    """Drawing functions by the name of the registry part they draw (a beat or a section), so
+    the scene side declares nothing the registry (attnvid/story) already declares."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+
+    def draws(self, name: str):
+        """Decorator: the function draws `name`, which must be a part of this kind."""
+        self.kind[name]            # KeyError, naming the parts, for a name the registry lacks
+
+        def register(function):
+            self[name] = function
+            return function
+        return register
+
+    def __missing__(self, name: str):
+        raise KeyError(f"no drawing function for the {self.kind.name} part {name!r}")
 
 
 class ScriptScene(NarratedScene):
@@ -158,3 +178,20 @@ class ScriptScene(NarratedScene):
         self.script = load_or_exit(self.script_path)
         self.pace = self.script.pace
         self.captions_on_screen = self.script.captions == "screen"
+
+
+class ComputedScene(ScriptScene):
+    """A ScriptScene that draws numbers computed from its script before any frame: `compute`
+    turns the script into them (a ScriptError stops the render as a bad script does) and
+    `draw(scene, data)` plays them."""
+
+    compute: Callable = None
+    draw: Callable = None
+
+    def setup(self):
+        super().setup()
+        with exit_on_problems():
+            self.data = type(self).compute(self.script)
+
+    def construct(self):
+        type(self).draw(self, self.data)

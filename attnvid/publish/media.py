@@ -99,7 +99,7 @@ def still(src: Path, at: float, out: Path) -> None:
     _ffmpeg("-ss", f"{max(0.0, at):.3f}", "-i", str(src), "-frames:v", "1", "-update", "1", str(out))
 
 
-BACKGROUND = "0x101218"   # scenes/style.py BACKGROUND: a transparent render flattened looks as usual
+BACKGROUND = "0x101218"   # scenes/lib/style.py BACKGROUND: a transparent render flattened looks as usual
 
 
 def flatten(src: Path, out: Path, background: str = BACKGROUND) -> None:

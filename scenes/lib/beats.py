@@ -2,7 +2,8 @@
 
 Every beat takes a Walk (the scene, the trace and what is on screen so far) and leaves the
 screen in a state the next beat expects. Numbers come from the trace through attnmath's
-display functions; no beat computes attention.
+display functions; no beat computes attention. Each is registered in BEATS under the name the
+registry (attnvid.story.WALKTHROUGH) gives its beat.
 """
 from __future__ import annotations
 
@@ -10,18 +11,26 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, DashedLine, Indicate, Line,
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, Create, DashedLine, Indicate, Line,
                    MathTex, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup,
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
 from attnmath import PhraseTrace, format_number, format_vector, format_weights
-from attnvid import narration
+from attnvid.script import Model
+from attnvid.story import WALKTHROUGH
+from attnvid.story.walkthrough import focus_facts
 
 from . import style
+from .base import Drawings
 from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, Box, fit_view, place_labels, segment_boxes
-from .pieces import (ChipRow, LivePlane, MatrixMob, NumberText, PlaneVector, ScoreGrid, WeightBars,
-                     box_of, fit, text, tick_labels, word)
+from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, WeightBars, box_of, fit,
+                     matrix_pair, text, tick_labels, word)
+
+__all__ = ["BEATS", "Walk", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
+           "move_vector", "clear_panel", "panel_column", "zoom"]
+
+BEATS = Drawings(WALKTHROUGH)
 
 
 @dataclass
@@ -30,6 +39,7 @@ class Walk:
 
     scene: object
     trace: PhraseTrace
+    model: Model
     title: Optional[str] = None
     colours: list = field(default_factory=list)
     chips: Optional[ChipRow] = None
@@ -46,26 +56,24 @@ class Walk:
 
     def __post_init__(self):
         self.colours = [style.token_colour(i) for i in range(self.trace.n)]
-        self.facts = narration.focus_facts(self.trace)
+        self.facts = focus_facts(self.trace)
 
     @property
     def focus(self) -> int:
         return self.facts.focus
 
-    def t(self, s):
+    def t(self, s: float) -> float:
         return self.scene.t(s)
 
-    def play(self, *anims, run_time=1.0, **kw):
+    def play(self, *anims, run_time: float = 1.0, **kw) -> None:
         self.scene.play(*anims, run_time=self.t(run_time), **kw)
 
     def labels(self) -> list:
         return labels_on_screen(self.scene, self.plane)
 
-    def plane_vectors_on_screen(self) -> list:
-        return vectors_on_screen(self.scene, self.plane)
-
-    def panel_pieces(self) -> list:
-        return [("panel", self.panel)] if len(self.panel) else []
+    def rest_labels(self) -> list:
+        """What the layout tests check at a beat's end: the vector labels and the panel."""
+        return self.labels() + ([("panel", self.panel)] if len(self.panel) else [])
 
 
 def labels_on_screen(scene, plane) -> list:
@@ -81,12 +89,11 @@ def vectors_on_screen(scene, plane) -> list:
     return [v for v in (plane.vectors if plane else []) if id(v) in on_screen]
 
 
-def label_vectors(w, vectors, names, colours, size=22):
+def label_vectors(scene, plane: LivePlane, vectors, names, colours, size=22) -> list:
     """Give each vector a text label near its tip, placed so that no two labels overlap, nor
-    overlap a label already on screen."""
-    plane = w.plane
-    others = [box_of(m) for _, m in labels_on_screen(w.scene, plane) if not any(m is v.label for v in vectors)]
-    for v in vectors_on_screen(w.scene, plane) + list(vectors):
+    overlap a label or an arrow already on screen."""
+    others = [box_of(m) for _, m in labels_on_screen(scene, plane) if not any(m is v.label for v in vectors)]
+    for v in vectors_on_screen(scene, plane) + list(vectors):
         others += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
                                 plane.to_screen(plane.shown(v.end, v.rides)))
     labels = []
@@ -105,7 +112,7 @@ def label_vectors(w, vectors, names, colours, size=22):
     return labels
 
 
-def grow(plane: LivePlane, vec: PlaneVector, **kw):
+def grow(plane: LivePlane, vec: PlaneVector, **kw) -> Animation:
     """Animate a vector growing from its start to its end (adding it to the scene)."""
     end = vec.end.copy()
 
@@ -116,7 +123,7 @@ def grow(plane: LivePlane, vec: PlaneVector, **kw):
     return UpdateFromAlphaFunc(vec, update, **kw)
 
 
-def move_vector(plane: LivePlane, vec: PlaneVector, start, end, **kw):
+def move_vector(plane: LivePlane, vec: PlaneVector, start, end, **kw) -> Animation:
     """Animate a vector sliding and shrinking to a new start and end."""
     s0, e0 = vec.start.copy(), vec.end.copy()
     s1, e1 = np.asarray(start, float), np.asarray(end, float)
@@ -127,35 +134,35 @@ def move_vector(plane: LivePlane, vec: PlaneVector, start, end, **kw):
     return UpdateFromAlphaFunc(vec, update, **kw)
 
 
-def clear_panel(w: Walk, run_time=0.6):
+def clear_panel(w: Walk, run_time: float = 0.6) -> None:
     if len(w.panel):
         w.play(FadeOut(w.panel), run_time=run_time)
         w.scene.remove(w.panel)
     w.panel = VGroup()
 
 
-def panel_column(rows, box: Box, buff=0.16):
+def panel_column(rows, box: Box, buff: float = 0.16) -> VGroup:
     """Stack rows (each a VGroup laid out left to right) in box, shrunk to fit."""
     col = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
     return fit(col, box)
 
 
-def _row(*parts, buff=0.22):
+def _row(*parts, buff: float = 0.22) -> VGroup:
     return VGroup(*parts).arrange(RIGHT, buff=buff)
 
 
-def projection_points(t: PhraseTrace):
+def projection_points(t: PhraseTrace) -> np.ndarray:
     """What the projection and score beats draw: positioned, search and offer vectors."""
     return np.vstack([t.positioned, t.search, t.offer])
 
 
-def sum_points(t: PhraseTrace, f: int):
+def sum_points(t: PhraseTrace, f: int) -> np.ndarray:
     """What the weighted-sum beat draws: the values, every partial tip-to-tail sum, the output."""
     partial = np.cumsum(t.weights[f][:, None] * t.values, axis=0)
     return np.vstack([t.values, partial, t.outputs[f:f + 1], t.positioned[f:f + 1]])
 
 
-def zoom(w: Walk, points, run_time=1.2):
+def zoom(w: Walk, points, run_time: float = 1.2) -> None:
     """Move the plane to a view fitting `points`, swapping the axis numbers around the move."""
     w.play(FadeOut(w.ticks), run_time=0.3)
     w.play(w.plane.zoom_to(fit_view(points)), run_time=run_time)
@@ -165,7 +172,8 @@ def zoom(w: Walk, points, run_time=1.2):
 
 # -- 1. title ---------------------------------------------------------------------------------
 
-def title(w: Walk):
+@BEATS.draws("title")
+def title(w: Walk) -> None:
     """The phrase as chips, the word it should lead to, and the word we follow."""
     t = w.trace
     big = ChipRow(t.tokens, w.colours, w.focus, Box(0, 0.9, 12.5, 1.3), size=48)
@@ -189,14 +197,14 @@ def title(w: Walk):
     w.title_card = (big, [m for m in (heading, predict, follow) if m is not None])
 
 
-def _title_to_top(w: Walk):
+def _title_to_top(w: Walk) -> None:
     """The big title shrinks into the row of chips that stays at the top from here on."""
     big, extra = w.title_card
     w.chips = ChipRow(w.trace.tokens, w.colours, w.focus, CHIPS)
     w.play(ReplacementTransform(big, w.chips), *[FadeOut(m) for m in extra], run_time=1.0)
 
 
-def quick_setup(w: Walk):
+def quick_setup(w: Walk) -> None:
     """The phrase's chips and positioned vectors, straight away (for the explainer, which has
     shown embeddings and positions already)."""
     t = w.trace
@@ -204,14 +212,15 @@ def quick_setup(w: Walk):
     w.plane = LivePlane(fit_view(t.positioned))
     w.ticks = tick_labels(w.plane)
     w.positioned = [w.plane.vector(t.positioned[i], colour=w.colours[i]) for i in range(t.n)]
-    labels = label_vectors(w, w.positioned, t.tokens, w.colours)
+    labels = label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
     w.play(FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
            *[FadeIn(l) for l in labels], run_time=1.0)
 
 
 # -- 2. embeddings ----------------------------------------------------------------------------
 
-def embeddings(w: Walk):
+@BEATS.draws("embeddings")
+def embeddings(w: Walk) -> None:
     """The chips move up; each word's embedding grows from the origin with its label."""
     t = w.trace
     _title_to_top(w)
@@ -222,7 +231,7 @@ def embeddings(w: Walk):
     w.scene.remove(w.plane.grid, w.plane.axes, w.plane.frame)
     w.scene.add(w.plane)
     vecs = [w.plane.vector(t.embeddings[i], colour=w.colours[i]) for i in range(t.n)]
-    labels = label_vectors(w, vecs, t.tokens, w.colours)
+    labels = label_vectors(w.scene, w.plane, vecs, t.tokens, w.colours)
     w.positioned = vecs
     rows = [_row(word(tok, size=26, colour=w.colours[i]), NumberText(format_vector(t.embeddings[i]), size=26))
             for i, tok in enumerate(t.tokens)]
@@ -235,7 +244,8 @@ def embeddings(w: Walk):
 
 # -- 3. positions -----------------------------------------------------------------------------
 
-def positions(w: Walk):
+@BEATS.draws("positions")
+def positions(w: Walk) -> None:
     """Each position vector goes tip to tail onto its word's arrow; the sum is what follows."""
     t = w.trace
     plane = w.plane
@@ -266,28 +276,25 @@ def positions(w: Walk):
     w.play(*[FadeOut(emb) for emb, _, _ in steps], *[FadeOut(pos) for _, pos, _ in steps], run_time=0.6)
     plane.forget(*[s[0] for s in steps], *[s[1] for s in steps])
     w.positioned = [s[2] for s in steps]
-    label_vectors(w, w.positioned, t.tokens, w.colours)
+    label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
     w.panel = column
     w.scene.add(column)
 
 
 # -- 4. W_search and W_offer ------------------------------------------------------------------
 
-def _matrix_strings(W):
-    return [[format_number(x) for x in row] for row in W]
-
-
-def projections(w: Walk, W_search, W_offer):
+@BEATS.draws("projections")
+def projections(w: Walk) -> None:
     """The plane itself transformed by W_search, then by W_offer, the positioned vectors riding
     along; the grid eases back so the results can be read off; a table lists them."""
     t = w.trace
     plane = w.plane
+    W_search, W_offer = w.model.W_search, w.model.W_offer
     clear_panel(w)
     # one fixed view from here on, holding every vector the rest of the video draws
     w.play(*[FadeOut(v.label) for v in w.positioned], run_time=0.5)
     zoom(w, projection_points(t))
-    ms = MatrixMob(_matrix_strings(W_search), "W_search", colour=style.SEARCH, size=24)
-    mo = MatrixMob(_matrix_strings(W_offer), "W_offer", colour=style.OFFER, size=24)
+    ms, mo = matrix_pair(W_search, W_offer, size=24)
     mats = VGroup(ms, mo).arrange(RIGHT, buff=0.6)
     fit(mats, Box(PANEL.cx, PANEL.top - 0.6, PANEL.w, 1.1))
     header = _row(text("word", size=22, colour=style.MUTED), text("search = x × W_search", size=22, colour=style.SEARCH),
@@ -315,7 +322,7 @@ def projections(w: Walk, W_search, W_offer):
     cells = [header[0], header[1], header[2]] + [c for r in table_rows for c in r]
     body = VGroup(*cells).arrange_in_grid(rows=t.n + 1, cols=3, buff=(0.45, 0.14))
     fit(body, Box(PANEL.cx, PANEL.cy - 0.55, PANEL.w, PANEL.h - 1.5))
-    labels = label_vectors(w, w.search + w.offer, list(t.tokens) * 2, w.colours * 2, size=18)
+    labels = label_vectors(w.scene, w.plane, w.search + w.offer, list(t.tokens) * 2, w.colours * 2, size=18)
     w.play(FadeIn(body), *[FadeIn(l) for l in labels], run_time=1.0)
     w.panel = VGroup(mats, body)
 
@@ -327,7 +334,8 @@ GRID_SMALL = Box(PANEL.left + PANEL.w * 0.33, PANEL.top - 1.45, PANEL.w * 0.64, 
 FORMULA = Box(PANEL.left + PANEL.w * 0.82, PANEL.top - 1.45, PANEL.w * 0.32, 1.2)
 
 
-def scores(w: Walk):
+@BEATS.draws("scores")
+def scores(w: Walk) -> None:
     """The focus word's search vector against each offer vector it can see, one at a time:
     the offer's shadow on the search direction is drawn and the dot product fills its cell."""
     t, f = w.trace, w.focus
@@ -377,7 +385,8 @@ def scores(w: Walk):
 
 # -- 6. softmax -------------------------------------------------------------------------------
 
-def softmax(w: Walk):
+@BEATS.draws("softmax")
+def softmax(w: Walk) -> None:
     """The focus row of scores becomes weights: positive, adding up to 1, shown as bars."""
     t, f = w.trace, w.focus
     shown = format_weights(t.weights[f])
@@ -405,7 +414,8 @@ def softmax(w: Walk):
 
 # -- 7. weighted sum --------------------------------------------------------------------------
 
-def weighted_sum(w: Walk):
+@BEATS.draws("weighted_sum")
+def weighted_sum(w: Walk) -> None:
     """Each visible word's vector shrunk by its weight and laid tip to tail: the new vector."""
     t, f = w.trace, w.focus
     plane = w.plane
@@ -421,7 +431,7 @@ def weighted_sum(w: Walk):
     values = [plane.vector(t.values[j], colour=w.colours[j], width=3, opacity=0.35) for j in range(t.n)]
     for j, v in enumerate(values):
         v.label = None
-    labels = label_vectors(w, [values[j] for j in visible], [t.tokens[j] for j in visible],
+    labels = label_vectors(w.scene, w.plane, [values[j] for j in visible], [t.tokens[j] for j in visible],
                            [w.colours[j] for j in visible], size=18)
     w.play(*[FadeIn(values[j]) for j in visible], *[FadeIn(l) for l in labels], run_time=0.7)
     rows = [_row(NumberText(shown[j], size=24), text("×", size=24, colour=style.MUTED),
@@ -443,7 +453,7 @@ def weighted_sum(w: Walk):
         pieces.append(piece)
     w.output = plane.vector(t.outputs[f], colour=style.OUTPUT, width=7)
     w.output.label = text(f"new {t.tokens[f]}", size=22, colour=style.OUTPUT)
-    label_vectors(w, [w.output], [f"new {t.tokens[f]}"], [style.OUTPUT])
+    label_vectors(w.scene, w.plane, [w.output], [f"new {t.tokens[f]}"], [style.OUTPUT])
     w.play(grow(plane, w.output), FadeIn(result), FadeIn(w.output.label), run_time=1.2)
     before = values[f]
     w.play(before.animate.set_opacity(1.0), Indicate(labels[visible.index(f)] if f in visible else result),
@@ -454,7 +464,8 @@ def weighted_sum(w: Walk):
 
 # -- 8. takeaway ------------------------------------------------------------------------------
 
-def takeaway(w: Walk):
+@BEATS.draws("takeaway")
+def takeaway(w: Walk) -> None:
     """Where the focus word's weight went, stated from the numbers."""
     t = w.trace
     facts = w.facts

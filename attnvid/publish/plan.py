@@ -13,9 +13,9 @@ import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import narration
-from .problems import Problem, ScriptError, Where
-from .script import ModelFile, Script, load
+from ..problems import Problem, ScriptError, Where
+from ..script import ModelFile, Script, check_drawable, load
+from ..story import WALKTHROUGH
 
 # Playing a section without drawing frames (to reach a later one) costs about this share of
 # rendering it: CatSat's skipped build takes 6 s of its 23 s render at -ql (docs/performance.md).
@@ -50,13 +50,11 @@ def plan_video(path) -> Video:
         raise ScriptError([Problem(Where(str(path), 1), "a model file has no phrase to animate; render a "
                                    f"script that uses it (`model: {path.name}`)")])
     script = loaded
-    if script.model.dimensions != 2:
-        raise ScriptError([Problem(Where(str(path), 1), f"the scenes draw 2D vectors, but this model's vectors "
-                                   f"have {script.model.dimensions} numbers; `attnvid numbers` shows any dimension")])
+    check_drawable(script)
     name = path.stem
     if len(script.phrases) == 1:
         return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
-                     tuple(narration.BEATS), script.captions == "screen", script=script)
+                     WALKTHROUGH.names, script.captions == "screen", script=script)
     return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
                  "Explainer", tuple(script.sections), script.captions == "screen", independent_sections=True,
                  script=script)

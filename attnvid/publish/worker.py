@@ -1,9 +1,10 @@
 """One manim process renders a run of a video's sections into its own work folder.
 
-The scene (scenes/base.py) reads two variables: which sections to draw (the others are played
-without frames, to set the stage) and where to write its timeline (section starts and caption
-times, rewritten at every section, so it doubles as progress). Manim's own cache is off: its
-hashing costs more than it saves for previews (docs/performance.md).
+The scene (scenes/lib/base.py) reads three variables (records.py): the script, which sections
+to draw (the others are played without frames, to set the stage) and where to write its
+Timeline (section starts and caption times, rewritten at every section, so it doubles as
+progress). Manim's own cache is off: its hashing costs more than it saves for previews
+(docs/performance.md).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Callable
 
 from .plan import Video
 from .process import run
+from .records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, Timeline
 
 QUALITY_FLAGS = {"l": "-ql", "m": "-qm", "h": "-qh", "k": "-qk"}
 
@@ -33,21 +35,14 @@ class Clip:
     beats: tuple[tuple[str, float, float], ...]     # (beat, start, end) relative to the clip's start
 
 
-def _timeline(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"sections": [], "cues": [], "beats": []}
-
-
 def render_sections(video: Video, sections: list[int], quality: str, workdir: Path, transparent: bool = False,
                     on_progress: Callable[[int], None] = lambda done: None) -> list[Clip]:
     """Render these sections of the video (indices, any set); returns one clip each, in order."""
     sections = sorted(sections)
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = workdir / "timeline.json"
-    env = {**os.environ, "ATTN_SCRIPT": str(video.script_path.resolve()),
-           "ATTN_SECTIONS": ",".join(map(str, sections)), "ATTN_TIMELINE": str(timeline),
+    env = {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()),
+           ATTN_SECTIONS: ",".join(map(str, sections)), ATTN_TIMELINE: str(timeline),
            "PYTHONUNBUFFERED": "1"}
     argv = [sys.executable, "-m", "manim", "render", QUALITY_FLAGS[quality], "--disable_caching",
             "--save_sections", "--progress_bar", "none", "--verbosity", "WARNING",
@@ -55,24 +50,25 @@ def render_sections(video: Video, sections: list[int], quality: str, workdir: Pa
             str(video.scene_file), video.scene_class]
 
     def poll():
-        opened = len(_timeline(timeline)["sections"])
+        opened = len(Timeline.read(timeline).sections)
         on_progress(sum(1 for i in sections if i < opened - 1))
 
     result = run(argv, env=env, cwd=workdir, poll=poll)
     if result.returncode != 0:
         raise RenderError(_reason(result.stderr) or f"manim exited with {result.returncode}")
     on_progress(len(sections))
-    return _clips(video, sections, workdir, _timeline(timeline))
+    return _clips(video, sections, workdir, Timeline.read(timeline))
 
 
 def _reason(stderr: str) -> str:
-    """The useful end of manim's error output: our own FILE:LINE message, or the last error lines."""
+    """The last six non-empty lines of manim's error output: where a traceback names the
+    exception, or where our scenes print a script's FILE:LINE problems before exiting."""
     lines = [line.rstrip() for line in stderr.splitlines() if line.strip()]
     return "\n".join(lines[-6:])
 
 
-def _clips(video: Video, sections: list[int], workdir: Path, timeline: dict) -> list[Clip]:
-    opened = [s["name"] for s in timeline["sections"]]
+def _clips(video: Video, sections: list[int], workdir: Path, timeline: Timeline) -> list[Clip]:
+    opened = [name for name, _ in timeline.sections]
     expected = list(video.sections[: sections[-1] + 1])
     if opened[: len(expected)] != expected:
         raise RenderError(f"the scene played sections {opened}, but the plan expected {expected}")
@@ -86,13 +82,12 @@ def _clips(video: Video, sections: list[int], workdir: Path, timeline: dict) -> 
         raise RenderError(f"manim drew sections {[e['name'] for e in entries]}, expected {drawn}")
     clips = []
     for i, entry in zip(sections, entries):
-        name, start = timeline["sections"][i]["name"], timeline["sections"][i]["start"]
-        end = timeline["sections"][i + 1]["start"] if i + 1 < len(timeline["sections"]) else float("inf")
+        name, start = timeline.sections[i]
+        end = timeline.sections[i + 1][1] if i + 1 < len(timeline.sections) else float("inf")
         path = index_file.parent / entry["video"]
         if not path.exists():
             raise RenderError(f"section {name!r} produced no clip")
-        cues = tuple((c["start"] - start, c["end"] - start, c["text"]) for c in timeline["cues"] if c["section"] == i)
-        beats = tuple((b["name"], b["start"] - start, b["end"] - start) for b in timeline["beats"]
-                      if start <= b["start"] < end)
+        cues = tuple((a - start, b - start, text) for section, a, b, text in timeline.cues if section == i)
+        beats = tuple((beat, a - start, b - start) for beat, a, b in timeline.beats if start <= a < end)
         clips.append(Clip(i, name, path, cues, beats))
     return clips

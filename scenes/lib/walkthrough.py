@@ -2,19 +2,26 @@
 
 `walkthrough_class(path)` makes a Manim Scene class for a script file; the class loads and
 validates the script when it is constructed, before anything renders, and stops with the same
-FILE:LINE message as `attnvid check` when the script has problems.
+FILE:LINE message as `attnvid check` when the script has problems. The beats are the
+registry's (attnvid.story.WALKTHROUGH), each drawn by the function of the same name in beats.py.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from attnvid import narration
+from attnmath import PhraseTrace
 from attnvid.problems import ScriptError
 from attnvid.script import ModelFile, Script, load
+from attnvid.story import WALKTHROUGH
 
-from . import beats
 from .base import NarratedScene, ScriptScene
+from .beats import BEATS, Walk, quick_setup
+
+__all__ = ["PhraseWalkthrough", "play_walkthrough", "play_alignment", "class_name", "walkthrough_class",
+           "single_phrase_scripts"]
+
+ALIGNMENT_BEATS = ("projections", "scores", "softmax", "weighted_sum")   # steps 1 to 5
 
 
 class PhraseWalkthrough(ScriptScene):
@@ -30,39 +37,26 @@ class PhraseWalkthrough(ScriptScene):
         play_walkthrough(self, self.script, self.trace)
 
 
-def play_walkthrough(scene: NarratedScene, script: Script, trace):
-    """The eight beats in order, on any NarratedScene (the explainer composes them too)."""
-    w = beats.Walk(scene, trace, title=script.title)
-    m = script.model
-    steps = [
-        ("title", lambda: beats.title(w)),
-        ("embeddings", lambda: beats.embeddings(w)),
-        ("positions", lambda: beats.positions(w)),
-        ("projections", lambda: beats.projections(w, m.W_search, m.W_offer)),
-        ("scores", lambda: beats.scores(w)),
-        ("softmax", lambda: beats.softmax(w)),
-        ("weighted_sum", lambda: beats.weighted_sum(w)),
-        ("takeaway", lambda: beats.takeaway(w)),
-    ]
-    assert [name for name, _ in steps] == list(narration.BEATS)
-    for name, body in steps:
-        scene.beat(name, narration.caption(name, trace, script.narration), body,
-                   labels=lambda: w.labels() + w.panel_pieces())
+def play_walkthrough(scene: NarratedScene, script: Script, trace: PhraseTrace) -> Walk:
+    """The eight beats in order, one section each, on any NarratedScene."""
+    w = Walk(scene, trace, script.model, title=script.title)
+    for part in WALKTHROUGH:
+        with scene.beat(part.name, part.text(trace, script.narration), labels=w.rest_labels):
+            BEATS[part.name](w)
     return w
 
 
-def play_alignment(scene: NarratedScene, script: Script, trace):
+def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace) -> Walk:
     """Steps 1-5 for one phrase, inside the current section: the walkthrough's beats from the
     projections on, after a quick set-up of the phrase's chips and positioned vectors."""
-    w = beats.Walk(scene, trace)
-    m = script.model
-    scene.beat(f"phrase: {trace.text}", narration.caption("title", trace, script.narration),
-               lambda: beats.quick_setup(w), labels=lambda: w.labels(), section=False)
-    for name, body in (("projections", lambda: beats.projections(w, m.W_search, m.W_offer)),
-                       ("scores", lambda: beats.scores(w)), ("softmax", lambda: beats.softmax(w)),
-                       ("weighted_sum", lambda: beats.weighted_sum(w))):
-        scene.beat(name, narration.caption(name, trace, script.narration), body,
-                   labels=lambda: w.labels() + w.panel_pieces(), section=False)
+    w = Walk(scene, trace, script.model)
+    with scene.beat(f"phrase: {trace.text}", WALKTHROUGH["title"].text(trace, script.narration),
+                    section=False, labels=w.labels):
+        quick_setup(w)
+    for name in ALIGNMENT_BEATS:
+        with scene.beat(name, WALKTHROUGH[name].text(trace, script.narration), section=False,
+                        labels=w.rest_labels):
+            BEATS[name](w)
     return w
 
 
@@ -72,7 +66,7 @@ def class_name(stem: str) -> str:
     return name if name and not name[0].isdigit() else "S" + name
 
 
-def walkthrough_class(path, name: str | None = None, module: str = __name__,
+def walkthrough_class(path: str | Path, name: str | None = None, module: str = __name__,
                       base: type = PhraseWalkthrough) -> type:
     """A `base` subclass (PhraseWalkthrough or a subclass of it) for one script. `module` must be
     the module manim imports (manim only lists scene classes whose __module__ is that module)."""

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["FRAME_W", "FRAME_H", "Box", "CHIPS", "CAPTION", "PLANE", "PANEL", "FRAME", "View", "nice_step", "fit_view",
+           "place_labels", "segment_boxes"]
+
 FRAME_W, FRAME_H = 14.222, 8.0
 
 
@@ -24,16 +27,16 @@ class Box:
     h: float
 
     @property
-    def left(self): return self.cx - self.w / 2
+    def left(self) -> float: return self.cx - self.w / 2
 
     @property
-    def right(self): return self.cx + self.w / 2
+    def right(self) -> float: return self.cx + self.w / 2
 
     @property
-    def top(self): return self.cy + self.h / 2
+    def top(self) -> float: return self.cy + self.h / 2
 
     @property
-    def bottom(self): return self.cy - self.h / 2
+    def bottom(self) -> float: return self.cy - self.h / 2
 
     def overlaps(self, other: "Box", gap: float = 0.0) -> bool:
         return not (self.right + gap <= other.left or other.right + gap <= self.left or
@@ -104,7 +107,7 @@ def fit_view(points, region: Box = PLANE, pad: float = 0.12) -> View:
     return View(lo[0], hi[0], lo[1], hi[1], step)
 
 
-def place_labels(anchors, directions, sizes, obstacles=(), bounds: Box = PLANE, gap: float = 0.06):
+def place_labels(anchors, directions, sizes, obstacles=(), bounds: Box = PLANE, gap: float = 0.06) -> list[Box]:
     """Centres for labels near their anchors (arrow tips) such that no two overlap.
 
     Greedy: each label tries spots around its anchor, nearest and most outward first (along

@@ -1,6 +1,7 @@
 """The phrase walkthrough as manim-slides slides: each beat a slide (scenes/slides.py makes
-the classes to render; these bases live apart so manim does not list them as scenes)."""
-import attnvid.slides_compat  # noqa: F401  (before any Slide is made: bridges manim 0.22)
+the classes to render; these bases live apart so manim does not list them as scenes).
+slides_compat.py beside it bridges manim-slides 5.7.0 to manim 0.22."""
+from . import slides_compat  # noqa: F401  (before any Slide is made: bridges manim 0.22)
 
 from manim import Scene
 from manim.scene.section import DefaultSectionType

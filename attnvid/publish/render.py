@@ -1,17 +1,15 @@
-"""`attnvid render`: scripts in, publishable bundles out.
+"""`attnvid render`: scripts in, publishable bundles out. This module orchestrates.
 
-For each script: plan the video (attnvid/plan.py), render its sections in one or more manim
-processes (attnvid/worker.py), join them without re-encoding, then write the web formats,
-captions and pages (attnvid/media.py, captions.py, pages.py) into a hidden staging folder
-that is renamed into place only when complete. A failed video does not stop the others;
-Ctrl-C stops every child process and removes staging and work folders, so DIR only ever
-holds whole bundles.
+For each script: plan the video (plan.py), look its sections up in the section cache
+(cache.py), cut the missing ones into runs and render each run in its own manim process
+(worker.py), threads and a semaphore keeping --jobs processes busy; then assemble the bundle
+(bundle.py) in a hidden staging folder that is renamed into place only when complete. A failed
+video does not stop the others; Ctrl-C stops every child process (process.py) and removes
+staging and work folders, so DIR only ever holds whole bundles.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -19,16 +17,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import captions, media, pages, process
-from .captions import Cue
+from ..problems import ScriptError
+from . import media, pages, process
+from .bundle import Bundle
 from .cache import SectionCache, code_version, section_keys
 from .plan import Video, plan_video, processes_per_video, split
-from .problems import ScriptError
+from .records import STAGING, Manifest, write_atomic
 from .worker import Clip, RenderError, render_sections
-
-FORMATS = ("mp4", "webm", "gif")
-QUALITIES = ("l", "m", "h", "k")
-STAGING = ".attnvid-staging-"
 
 
 @dataclass(frozen=True)
@@ -45,7 +40,7 @@ class Options:
 class Outcome:
     script: str
     bundle: Path | None = None
-    manifest: dict | None = None
+    manifest: Manifest | None = None
     error: str | None = None
     script_problem: bool = False
 
@@ -57,11 +52,6 @@ class _Job:
     cached: dict[int, Clip]
     runs: list[list[int]] = field(default_factory=list)
     task: object = None
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-").lower()
-    return s[:40] or "section"
 
 
 class Renderer:
@@ -77,6 +67,19 @@ class Renderer:
 
     # -- the whole run ------------------------------------------------------------------
     def run(self, paths: list[str]) -> list[Outcome]:
+        outcomes, videos = self._plan(paths)
+        self.o.out.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(self.o.out)
+        jobs = [self._job(v) for v in videos]
+        self._share_out(jobs)
+        outcomes.update(self._drive(jobs))
+        self._write_folder_index()
+        if self.o.cache is not None:
+            self.o.cache.prune()
+        return [outcomes[p] if p in outcomes else outcomes[str(Path(p))] for p in paths]
+
+    def _plan(self, paths: list[str]) -> tuple[dict[str, Outcome], list[Video]]:
+        """The videos to render, and an outcome already for each script that cannot be one."""
         outcomes: dict[str, Outcome] = {}
         videos: list[Video] = []
         names: set[str] = set()
@@ -92,9 +95,10 @@ class Renderer:
                 continue
             names.add(v.name)
             videos.append(v)
-        self.o.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.o.out)
-        jobs = [self._job(v) for v in videos]
+        return outcomes, videos
+
+    def _share_out(self, jobs: list[_Job]) -> None:
+        """Cut each video's missing sections into runs, one per process, and show its bar."""
         per_video = processes_per_video(sum(1 for j in jobs if len(j.cached) < len(j.video.sections)), self.o.jobs)
         for j in jobs:
             missing = [i for i in range(len(j.video.sections)) if i not in j.cached]
@@ -104,6 +108,9 @@ class Renderer:
                 if missing else []
             j.task = self.progress.add_task(j.video.name, total=len(j.video.sections) + self.POST_STEPS,
                                             completed=len(j.cached), status="waiting")
+
+    def _drive(self, jobs: list[_Job]) -> dict[str, Outcome]:
+        """One thread a video; on Ctrl-C, stop every child process and let the threads clean up."""
         results: dict[str, Outcome] = {}
         finished: list[threading.Event] = []
         for j in jobs:
@@ -129,11 +136,7 @@ class Renderer:
                 while not done.wait(0.2) and time.monotonic() < deadline:
                     pass
             raise
-        outcomes.update(results)
-        self._write_folder_index()
-        if self.o.cache is not None:
-            self.o.cache.prune()
-        return [outcomes[p] if p in outcomes else outcomes[str(Path(p))] for p in paths]
+        return results
 
     def _job(self, v: Video) -> _Job:
         """The video's section keys, and which sections the cache already holds."""
@@ -147,12 +150,9 @@ class Renderer:
     def _weights(self, v: Video) -> list[float]:
         """Section durations from the last bundle of this video, when it had the same sections
         (a good guess of their render cost); otherwise all equal."""
-        try:
-            last = json.loads((self.o.out / v.name / "manifest.json").read_text(encoding="utf-8"))
-            if [s["name"] for s in last["sections"]] == list(v.sections):
-                return [max(0.1, s["duration"]) for s in last["sections"]]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+        last = Manifest.read(self.o.out / v.name / "manifest.json")
+        if last is not None and [s.name for s in last.sections] == list(v.sections):
+            return [max(0.1, s.duration) for s in last.sections]
         return [1.0] * len(v.sections)
 
     # -- one video ----------------------------------------------------------------------
@@ -218,104 +218,20 @@ class Renderer:
                     self.o.cache.put(job.keys[c.index], c)
         return sorted(clips, key=lambda c: c.index)
 
-    def _assemble(self, job: _Job, clips: list[Clip], d: Path) -> dict:
-        v, o = job.video, self.o
-        ext = "mov" if o.transparent else "mp4"
+    def _assemble(self, job: _Job, clips: list[Clip], folder: Path) -> Manifest:
+        o = self.o
+        bundle = Bundle(job.video, folder, o.quality, o.formats, o.transparent,
+                        status=lambda text, advance: self._status(job, text, advance))
         with self.slots:
-            self._status(job, "joining sections")
-            master = d / f"{v.name}.{ext}"
-            media.join([c.path for c in clips], master)
-            self._status(job, "captions and poster", advance=1)
-            info = media.probe(master)
-            fps = _fraction(info["r_frame_rate"])
-            sections, cues, offset, beats = [], [], 0.0, []
-            (d / "sections").mkdir()
-            for n, c in enumerate(clips, 1):
-                length = media.probe(c.path)["duration"]
-                name = f"sections/{n:02d}-{slug(c.name)}.{ext}"
-                media.faststart(c.path, d / name)
-                section_cues = [Cue(a, min(b, length), t) for a, b, t in c.cues]
-                (d / name).with_suffix(".vtt").write_text(captions.to_vtt(section_cues), encoding="utf-8")
-                sections.append({"name": c.name, "file": name, "start": round(offset, 3), "duration": round(length, 3),
-                                 "cues": [[round(q.start, 3), round(q.end, 3), q.text] for q in section_cues]})
-                cues += [q.shifted(offset) for q in section_cues]
-                beats += [(b, s + offset, e + offset) for b, s, e in c.beats]
-                offset += length
-            cues = [Cue(q.start, min(q.end, info["duration"]), q.text) for q in cues]
-            files = {"srt": f"{v.name}.srt", "vtt": f"{v.name}.vtt", "poster": "poster.png", ext: master.name}
-            (d / files["srt"]).write_text(captions.to_srt(cues), encoding="utf-8")
-            (d / files["vtt"]).write_text(captions.to_vtt(cues), encoding="utf-8")
-            media.still(master, poster_time(beats, info["duration"]), d / files["poster"])
-            self._status(job, "web formats", advance=1)
-            if o.transparent:
-                if "mp4" in o.formats:
-                    media.flatten(master, d / f"{v.name}.mp4")
-                    files["mp4"] = f"{v.name}.mp4"
-                media.webm(master, d / f"{v.name}.webm", alpha=True)
-                files["webm"] = f"{v.name}.webm"
-            elif "webm" in o.formats:
-                media.webm(master, d / f"{v.name}.webm")
-                files["webm"] = f"{v.name}.webm"
-            if "gif" in o.formats:
-                media.gif(d / files.get("mp4", master.name), d / f"{v.name}.gif", *gif_window(beats, info["duration"]))
-                files["gif"] = f"{v.name}.gif"
-                gif_span = [round(t, 3) for t in gif_window(beats, info["duration"])]
+            manifest = bundle.write_media(clips)
         self._status(job, "pages", advance=1)
-        if not o.transparent:
-            files["presenter"] = "presenter.html"
-        extra = {"gif_span": gif_span} if "gif" in files else {}
-        files["page"] = "index.html"
-        manifest = {"name": v.name, "title": v.title, "script": str(v.script_path), "quality": o.quality,
-                    "transparent": o.transparent,
-                    "captions_on_screen": v.captions_on_screen, "width": int(info["width"]), "height": int(info["height"]),
-                    "fps": fps, "duration": round(info["duration"], 3), "files": files, "sections": sections,
-                    "cues": [[round(q.start, 3), round(q.end, 3), q.text] for q in cues], **extra}
-        if not o.transparent:
-            (d / "presenter.html").write_text(pages.presenter_page(manifest), encoding="utf-8")
-        manifest["sizes"] = {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob("*"))
-                             if p.is_file() and p.name not in ("index.html", "manifest.json")}
-        (d / "index.html").write_text(pages.index_page(manifest), encoding="utf-8")
-        (d / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
-        return manifest
+        return bundle.write_pages(manifest)
 
     def _write_folder_index(self):
-        manifests = []
-        for m in sorted(self.o.out.glob("*/manifest.json")):
-            try:
-                manifests.append(json.loads(m.read_text(encoding="utf-8")))
-            except ValueError:
-                continue
+        manifests = [m for path in sorted(self.o.out.glob("*/manifest.json"))
+                     if (m := Manifest.read(path)) is not None]
         if manifests:
-            _write_atomic(self.o.out / "index.html", pages.folder_index(manifests))
-
-
-def poster_time(beats: list[tuple[str, float, float]], duration: float) -> float:
-    """A frame that tells the story: the end of the first weighted sum (the answer on screen),
-    just before it fades; otherwise a third of the way in. Never the black first frame."""
-    for name, start, end in beats:
-        if name == "weighted_sum":
-            return max(start, end - 0.4)
-    return duration / 3
-
-
-GIF_LONGEST = 60.0
-
-
-def gif_window(beats: list[tuple[str, float, float]], duration: float) -> tuple[float, float]:
-    """The stretch a README gif shows: the first phrase's attention steps, from its projections
-    to its weighted sum (CatSat: 47 s of 77), so the gif stays a few MB and links to the whole
-    video; with no such beats, the first GIF_LONGEST seconds."""
-    names = [b[0] for b in beats]
-    if "projections" in names and "weighted_sum" in names[names.index("projections"):]:
-        first = names.index("projections")
-        last = names.index("weighted_sum", first)
-        return beats[first][1], beats[last][2]
-    return 0.0, min(duration, GIF_LONGEST)
-
-
-def _fraction(text: str) -> float:
-    a, _, b = text.partition("/")
-    return float(a) / float(b or 1)
+            write_atomic(self.o.out / "index.html", pages.folder_index([m.as_json() for m in manifests]))
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -327,12 +243,6 @@ def _swap_in(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f"{STAGING}{path.name}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _remove_stale_staging(out: Path) -> None:

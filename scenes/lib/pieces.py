@@ -8,17 +8,19 @@ grid stays clipped to its own region so it never runs over the panel beside it.
 """
 from __future__ import annotations
 
-import re
 from typing import Optional, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Line, Rectangle, RoundedRectangle, Text,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
                    UpdateFromAlphaFunc, VGroup, VMobject)
 
 from attnmath import format_number
 
 from . import style
 from .layout import PLANE, Box, View
+
+__all__ = ["text", "word", "NumberText", "fit", "box_of", "PlaneVector", "LivePlane", "tick_labels", "ChipRow",
+           "MatrixMob", "matrix_pair", "ScoreGrid", "WeightBars", "Caption"]
 
 GRID_POOL = 64
 
@@ -37,20 +39,15 @@ def word(s: str, size: float = 24, colour=style.TEXT, max_width: float = 1.6) ->
 class NumberText(Text):
     """Numbers on screen. Monospaced digits; `shown` keeps the string so tests can check it."""
 
-    NUMBER = re.compile(r"-?\d+\.\d+")
-
     def __init__(self, s: str, size: float = 24, colour=style.TEXT, **kw):
         super().__init__(s, font=style.MONO, font_size=size, color=colour, **kw)
         self.shown = s
 
-    def numbers(self) -> list[str]:
-        return self.NUMBER.findall(self.shown)
 
-
-def fit(mob, box: Box, shrink_only: bool = True):
-    """Scale mob to fit inside box (keeping its aspect) and centre it there."""
+def fit(mob: Mobject, box: Box) -> Mobject:
+    """Shrink mob to fit inside box if it is larger (keeping its aspect) and centre it there."""
     factor = min(box.w / max(mob.width, 1e-6), box.h / max(mob.height, 1e-6))
-    if not shrink_only or factor < 1:
+    if factor < 1:
         mob.scale(factor)
     return mob.move_to([box.cx, box.cy, 0])
 
@@ -96,7 +93,7 @@ class PlaneVector(VGroup):
         self.label: Optional[Text] = None
         self.label_offset = np.zeros(3)
 
-    def draw(self, s, e):
+    def draw(self, s: np.ndarray, e: np.ndarray) -> None:
         """Put the arrow between screen points s and e."""
         d = e - s
         length = float(np.linalg.norm(d[:2]))
@@ -112,9 +109,6 @@ class PlaneVector(VGroup):
         self.head.set_points_as_corners([e, base + half * n, base - half * n, e])
         if self.label is not None:
             self.label.move_to(e + self.label_offset)
-
-    def tip_screen(self):
-        return self.head.get_points()[0] if len(self.head.get_points()) else self.shaft.get_end()
 
 
 class LivePlane(VGroup):
@@ -148,7 +142,7 @@ class LivePlane(VGroup):
         cx, cy = (v.xmin + v.xmax) / 2, (v.ymin + v.ymax) / 2
         return np.array([self.region.cx + u * (p[0] - cx), self.region.cy + u * (p[1] - cy), 0.0])
 
-    def visible_rect(self):
+    def visible_rect(self) -> tuple[float, float, float, float]:
         """The data rectangle that fills the region exactly (the view, widened to its aspect)."""
         v, u = self.current_view, self.unit()
         cx, cy = (v.xmin + v.xmax) / 2, (v.ymin + v.ymax) / 2
@@ -159,7 +153,7 @@ class LivePlane(VGroup):
         return self.matrix @ np.asarray(p, float) if rides else np.asarray(p, float)
 
     # drawing
-    def redraw(self):
+    def redraw(self) -> "LivePlane":
         rect = self.visible_rect()
         step = float(self.view[4])
         m = self.matrix
@@ -187,7 +181,7 @@ class LivePlane(VGroup):
             self.redraw_vector(vec)
         return self
 
-    def redraw_vector(self, vec: "PlaneVector"):
+    def redraw_vector(self, vec: PlaneVector) -> None:
         vec.draw(self.to_screen(self.shown(vec.start, vec.rides)), self.to_screen(self.shown(vec.end, vec.rides)))
 
     def _place(self, line, seg, rect):
@@ -207,13 +201,13 @@ class LivePlane(VGroup):
         self.redraw_vector(vec)
         return vec
 
-    def forget(self, *vecs):
+    def forget(self, *vecs: PlaneVector) -> None:
         for v in vecs:
             if v in self.vectors:
                 self.vectors.remove(v)
 
     # animations
-    def zoom_to(self, view: View, **kw):
+    def zoom_to(self, view: View, **kw) -> Animation:
         old, new = self.view.copy(), view.as_array()
         step_new = new[4]
 
@@ -223,7 +217,7 @@ class LivePlane(VGroup):
             m.redraw()
         return UpdateFromAlphaFunc(self, update, **kw)
 
-    def transform_by(self, matrix_columns, **kw):
+    def transform_by(self, matrix_columns, **kw) -> Animation:
         """Animate the plane (grid and riding vectors) from the identity to `matrix_columns`
         (column convention: a point p goes to matrix @ p)."""
         target = np.asarray(matrix_columns, float)
@@ -233,15 +227,7 @@ class LivePlane(VGroup):
             m.redraw()
         return UpdateFromAlphaFunc(self, update, **kw)
 
-    def commit(self):
-        """Bake the current matrix into the riding vectors' data and reset the grid."""
-        for vec in self.vectors:
-            if vec.rides:
-                vec.start, vec.end = self.matrix @ vec.start, self.matrix @ vec.end
-        self.matrix = np.eye(2)
-        self.redraw()
-
-    def relax(self, **kw):
+    def relax(self, **kw) -> Animation:
         """Animate the grid back to the identity while baked vectors stay where they are."""
         start = self.matrix.copy()
         riding = [v for v in self.vectors if v.rides]
@@ -301,7 +287,7 @@ class ChipRow(VGroup):
         self.add(self.chips)
         fit(self, box)
 
-    def __getitem__(self, i):
+    def __getitem__(self, i: int) -> VGroup:
         return self.chips[i]
 
 
@@ -323,6 +309,15 @@ class MatrixMob(VGroup):
         if name:
             self.name = text(name + " =", size=size, colour=colour).next_to(self, LEFT, buff=0.2)
             self.add(self.name)
+
+
+def matrix_pair(W_search, W_offer, size: float = 24) -> tuple[MatrixMob, MatrixMob]:
+    """W_search and W_offer as the viewer always sees them: named, in search blue and offer
+    orange, every entry through attnmath's display rounding."""
+    def entries(W):
+        return [[format_number(x) for x in row] for row in W]
+    return (MatrixMob(entries(W_search), "W_search", colour=style.SEARCH, size=size),
+            MatrixMob(entries(W_offer), "W_offer", colour=style.OFFER, size=size))
 
 
 class ScoreGrid(VGroup):
@@ -397,7 +392,8 @@ class WeightBars(VGroup):
 
 
 class Caption(VGroup):
-    """The narration line at the bottom of the frame, wrapped to at most two lines."""
+    """The narration at the bottom of the frame: wrapped at 95 characters a line, then shrunk
+    to fit its box (CAPTION holds two lines at full size)."""
 
     def __init__(self, s: str, box: Box, size=22):
         super().__init__()

@@ -1,17 +1,21 @@
 """A section cache keyed by content, so re-rendering after an edit redoes only what changed.
 
 A section's key hashes what its frames can depend on, and nothing slow to compute:
-- the code (every .py file of attnmath, attnvid and scenes) and manim's version;
+- the drawing code (code_version: attnmath, scenes and attnvid but its publishing side) and
+  manim's version;
 - how it is rendered (quality, transparency) and the script's presentation (pace, captions,
   title, narration);
-- the inputs the section reads (SECTION_INPUTS: the model, the phrases, or neither);
-- the previous section's name and inputs, because a section opens by fading out what the
-  previous one left on the stage and by replacing its caption.
+- the inputs the section reads (the registry's `reads`, attnvid/story/registry.py: the model,
+  the phrases, or neither);
+- the sections before it: for the explainer, whose sections each clear the stage, the previous
+  section's name and inputs (a section opens by fading out what the previous one left on the
+  stage and by replacing its caption); for a walkthrough, whose beats build on each other,
+  every beat before it.
 Manim's own cache hashes every mobject of every animation instead (13-16 s a run on previews).
 
-An entry is a folder holding the clip and its captions/beat times (JSON); it is written to a
-temporary name and renamed, so a half-written entry never exists. Old entries are pruned, least
-recently used first, beyond a size budget.
+An entry is a folder holding the clip and its CacheEntry (clip.json: captions and beat times);
+it is written to a temporary name and renamed, so a half-written entry never exists. Old
+entries are pruned, least recently used first, beyond a size budget.
 """
 from __future__ import annotations
 
@@ -24,27 +28,11 @@ import time
 import uuid
 from pathlib import Path
 
+from ..script import Script
+from ..story import EXPLAINER, WALKTHROUGH
 from .plan import Video
-from .script import Script
+from .records import CacheEntry
 from .worker import Clip
-
-# What each explainer section reads from the script (beyond the presentation settings, which
-# every key includes). A test builds the explainer twice, with a phrase changed, and checks that
-# every section said not to read the phrases shows exactly the same numbers and captions.
-SECTION_INPUTS: dict[str, tuple[str, ...]] = {
-    "embeddings": ("model",),
-    "dot_product": (),
-    "positions_needed": ("model",),
-    "positional_encodings": ("model",),
-    "phrases_positioned": ("model", "phrases"),
-    "relevance_learned": ("model", "phrases"),
-    "alignment": ("model", "phrases"),
-    "weighted_average": ("model", "phrases"),
-    "bigrams": ("model", "phrases"),
-    "cramped": ("model", "phrases"),
-    "names": ("model",),
-}
-WALKTHROUGH_INPUTS = ("model", "phrases")   # every beat builds on the ones before
 
 DEFAULT_BUDGET = 2 * 1024 ** 3
 
@@ -54,14 +42,25 @@ def default_root() -> Path:
     return Path(base) / "attnvid" / "sections"
 
 
-def code_version() -> str:
-    """Every source file that can change a frame, and the manim that draws it."""
+# Under attnvid, what only publishes finished frames (the bundle, its pages, the command line):
+# editing it cannot change a frame, so it must not empty the cache.
+NOT_DRAWING = ("attnvid/publish", "attnvid/cli.py")
+
+
+def code_version(root: Path | None = None) -> str:
+    """Every source file that can change a frame, and the manim that draws it: the .py files of
+    attnmath (the numbers), scenes (the drawing) and attnvid (the script, the captions' story,
+    the fits the learning scenes show), except NOT_DRAWING. `root` holds those three folders
+    (default: where this package is installed from)."""
     from importlib.metadata import version
     h = hashlib.sha256(version("manim").encode())
-    root = Path(__file__).resolve().parent.parent
+    root = Path(root) if root is not None else Path(__file__).resolve().parent.parent.parent
     for package in ("attnmath", "attnvid", "scenes"):
         for path in sorted((root / package).rglob("*.py")):
-            h.update(str(path.relative_to(root)).encode())
+            relative = path.relative_to(root).as_posix()
+            if any(relative == skip or relative.startswith(skip + "/") for skip in NOT_DRAWING):
+                continue
+            h.update(relative.encode())
             h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -83,25 +82,30 @@ def _canonical(value):
     return value
 
 
+def _reads(video: Video, index: int) -> tuple[str, ...]:
+    """What section `index` of the video reads of the script, as the registry declares it."""
+    kind = EXPLAINER if video.independent_sections else WALKTHROUGH
+    return kind[video.sections[index]].reads
+
+
 def section_keys(video: Video, script: Script, quality: str, transparent: bool, code: str) -> list[str]:
     common = {"code": code, "scene": video.scene_class, "quality": quality, "transparent": transparent,
               "pace": repr(script.pace), "captions": script.captions, "title": script.title,
               "narration": _canonical(script.narration)}
     inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases)}
 
-    def reads(name: str) -> dict:
-        names = WALKTHROUGH_INPUTS if video.scene_class == "Phrase" else SECTION_INPUTS[name]
-        return {n: inputs[n] for n in names}
+    def reads(index: int) -> dict:
+        return {n: inputs[n] for n in _reads(video, index)}
 
     keys = []
     for i, name in enumerate(video.sections):
-        before = video.sections[i - 1] if i else None
-        if video.scene_class == "Phrase":
+        if video.independent_sections:
+            before, position = (video.sections[i - 1] if i else None), None
+        else:
             # a walkthrough beat depends on every beat before it, so on all of them
-            before = list(video.sections[:i])
-        content = {**common, "section": name, "index_in_walkthrough": i if video.scene_class == "Phrase" else None,
-                   "reads": reads(name), "before": before,
-                   "before_reads": reads(video.sections[i - 1]) if i else None}
+            before, position = list(video.sections[:i]), i
+        content = {**common, "section": name, "index_in_walkthrough": position,
+                   "reads": reads(i), "before": before, "before_reads": reads(i - 1) if i else None}
         keys.append(hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32])
     return keys
 
@@ -113,15 +117,14 @@ class SectionCache:
 
     def get(self, key: str, index: int, name: str) -> Clip | None:
         entry = self.root / key
-        try:
-            meta = json.loads((entry / "clip.json").read_text(encoding="utf-8"))
-            clip = entry / meta["file"]
-            if not clip.exists() or meta["name"] != name:
-                return None
-            os.utime(entry)        # recently used: pruned last
-        except (OSError, ValueError, KeyError):
+        meta = CacheEntry.read(entry / "clip.json")
+        if meta is None or meta.name != name or not (entry / meta.file).exists():
             return None
-        return Clip(index, name, clip, tuple(tuple(c) for c in meta["cues"]), tuple(tuple(b) for b in meta["beats"]))
+        try:
+            os.utime(entry)        # recently used: pruned last
+        except OSError:
+            return None
+        return Clip(index, name, entry / meta.file, meta.cues, meta.beats)
 
     def put(self, key: str, clip: Clip) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -129,10 +132,9 @@ class SectionCache:
         tmp = self.root / f".tmp-{key}-{uuid.uuid4().hex[:8]}"
         try:
             tmp.mkdir()
-            shutil.copyfile(clip.path, tmp / f"clip{clip.path.suffix}")
-            (tmp / "clip.json").write_text(json.dumps({"name": clip.name, "file": f"clip{clip.path.suffix}",
-                                                       "cues": clip.cues, "beats": clip.beats}, ensure_ascii=False),
-                                           encoding="utf-8")
+            file = f"clip{clip.path.suffix}"
+            shutil.copyfile(clip.path, tmp / file)
+            CacheEntry(clip.name, file, clip.cues, clip.beats).write(tmp / "clip.json")
             if entry.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             os.replace(tmp, entry)

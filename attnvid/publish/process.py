@@ -13,6 +13,8 @@ import threading
 import time
 from typing import Callable
 
+POLL_EVERY = 0.5   # seconds between run()'s calls of `poll`
+
 _running: set[subprocess.Popen] = set()
 _lock = threading.Lock()
 _stopping = threading.Event()
@@ -22,8 +24,8 @@ class Stopped(Exception):
     """Raised in worker threads once the user asked to stop."""
 
 
-def run(argv: list[str], env: dict | None = None, cwd=None, poll: Callable[[], None] | None = None,
-        every: float = 0.5) -> subprocess.CompletedProcess:
+def run(argv: list[str], env: dict | None = None, cwd=None,
+        poll: Callable[[], None] | None = None) -> subprocess.CompletedProcess:
     """Run to completion, capturing output (as text), calling `poll` now and then while it runs."""
     if _stopping.is_set():
         raise Stopped()
@@ -42,7 +44,7 @@ def run(argv: list[str], env: dict | None = None, cwd=None, poll: Callable[[], N
         while proc.poll() is None:
             if poll:
                 poll()
-            time.sleep(every)
+            time.sleep(POLL_EVERY)
         for r in readers:
             r.join()
         if _stopping.is_set():

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from manim import Animation, Group, VGroup, VMobject
 
+__all__ = ["FadeIn", "FadeOut"]
+
 
 class _Fade(Animation):
     def __init__(self, *mobjects, shift=None, fade_in: bool, **kwargs):

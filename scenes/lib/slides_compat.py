@@ -1,5 +1,5 @@
-"""Lets manim-slides 5.7.0 render on manim 0.22: `import attnvid.slides_compat` before any
-Slide is made (scenes/slideshow.py does).
+"""Lets manim-slides 5.7.0 render on manim 0.22: `from scenes.lib import slides_compat`
+before any Slide is made (slideshow.py, beside it, does).
 
 manim-slides 5.7.0's Slide uses five things that manim 0.21 has and 0.22 changed; each would
 stop or spoil a render:
@@ -51,7 +51,7 @@ def apply() -> list[str]:
     from manim_slides.slide.manim import Slide
 
     if manim_slides.__version__ != MANIM_SLIDES_VERSION:
-        warnings.warn(f"attnvid.slides_compat is written for manim-slides {MANIM_SLIDES_VERSION}, "
+        warnings.warn(f"scenes.lib.slides_compat is written for manim-slides {MANIM_SLIDES_VERSION}, "
                       f"not {manim_slides.__version__}; check each patch still fits", stacklevel=2)
     applied = []
 

@@ -1,6 +1,6 @@
 """One look for every video: a dark background, one colour per token for the whole video,
 search vectors in a blue family and offer vectors in an orange family."""
-from manim import ManimColor, interpolate_color
+from manim import ManimColor
 
 BACKGROUND = "#101218"
 GRID = "#2E4A6B"
@@ -21,6 +21,9 @@ OUTPUT = "#FFE066"        # the weighted sum
 TOKEN_COLOURS = ["#FF6B9A", "#6BE3A4", "#C792EA", "#F7E26B", "#FF8A80",
                  "#7FDBDA", "#B5E655", "#E6A8D7", "#D4B483", "#9FA8FF"]
 
+# One colour per phrase where several phrases share a picture (the explainer, the learning scenes).
+PHRASE_COLOURS = ["#FF6B9A", "#6BE3A4", "#C792EA", "#F7E26B", "#7FDBDA"]
+
 FONT = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
 
@@ -29,5 +32,5 @@ def token_colour(i: int) -> ManimColor:
     return ManimColor(TOKEN_COLOURS[i % len(TOKEN_COLOURS)])
 
 
-def dim(colour, amount: float = 0.6) -> ManimColor:
-    return interpolate_color(ManimColor(colour), ManimColor(BACKGROUND), amount)
+def phrase_colour(k: int) -> ManimColor:
+    return ManimColor(PHRASE_COLOURS[k % len(PHRASE_COLOURS)])

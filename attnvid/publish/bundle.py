@@ -1,0 +1,175 @@
+"""A video's clips become the folder `attnvid render` publishes, one named step at a time.
+
+write_media (ffmpeg work; the renderer holds a process slot for it): join the clips into the
+master video, copy each clip as a faststart section clip with its own .vtt, write the captions
+(.srt, .vtt), the poster and the web formats (webm, gif; for a transparent render an mp4 laid
+on the background). write_pages: the presenter page, the file sizes, the page and the manifest.
+Every step writes into `folder`, a staging folder the renderer renames into place once whole.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Callable
+
+from ..story import gif_beats, poster_beat
+from . import captions, media, pages
+from .captions import Cue
+from .plan import Video
+from .records import Manifest, Section
+from .worker import Clip
+
+__all__ = ["FORMATS", "GIF_LONGEST", "Bundle", "poster_time", "gif_window", "slug"]
+
+FORMATS = ("mp4", "webm", "gif")
+GIF_LONGEST = 60.0
+
+Beats = list[tuple[str, float, float]]     # (beat, start, end) on the whole video's clock
+
+
+def slug(text: str) -> str:
+    """A section's name as a safe file name part."""
+    s = re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-").lower()
+    return s[:40] or "section"
+
+
+def poster_time(beats: Beats, duration: float) -> float:
+    """A frame that tells the story: the end of the first poster beat (registry: the weighted
+    sum, the answer on screen), just before it fades; otherwise a third of the way in. Never
+    the black first frame."""
+    poster = poster_beat()
+    for name, start, end in beats:
+        if name == poster:
+            return max(start, end - 0.4)
+    return duration / 3
+
+
+def gif_window(beats: Beats, duration: float) -> tuple[float, float]:
+    """The stretch a README gif shows: from the first gif start beat to the first gif end beat
+    after it (registry: a phrase's attention steps, projections to weighted sum; CatSat: 47 s
+    of 77), so the gif stays a few MB and links to the whole video; with no such beats, the
+    first GIF_LONGEST seconds."""
+    first_name, last_name = gif_beats()
+    names = [b[0] for b in beats]
+    if first_name in names and last_name in names[names.index(first_name):]:
+        first = names.index(first_name)
+        last = names.index(last_name, first)
+        return beats[first][1], beats[last][2]
+    return 0.0, min(duration, GIF_LONGEST)
+
+
+def _fraction(text: str) -> float:
+    a, _, b = text.partition("/")
+    return float(a) / float(b or 1)
+
+
+def _rounded(cues: list[Cue]) -> list[tuple[float, float, str]]:
+    return [(round(q.start, 3), round(q.end, 3), q.text) for q in cues]
+
+
+class Bundle:
+    """One video's bundle, written into `folder`. `status(text, advance)` reports each step."""
+
+    def __init__(self, video: Video, folder: Path, quality: str = "l", formats: tuple[str, ...] = ("mp4", "webm"),
+                 transparent: bool = False, status: Callable[[str, int], None] = lambda text, advance: None):
+        self.video, self.folder = video, folder
+        self.quality, self.formats, self.transparent = quality, formats, transparent
+        self.status = status
+        self.ext = "mov" if transparent else "mp4"     # the master and the section clips
+
+    def path(self, file: str) -> Path:
+        return self.folder / file
+
+    # -- the media ----------------------------------------------------------------------
+    def write_media(self, clips: list[Clip]) -> Manifest:
+        """Everything ffmpeg makes; the manifest so far (no pages, no sizes)."""
+        v = self.video
+        self.status("joining sections", 0)
+        master = f"{v.name}.{self.ext}"
+        media.join([c.path for c in clips], self.path(master))
+        self.status("captions and poster", 1)
+        info = media.probe(self.path(master))
+        duration = info["duration"]
+        sections, cues, beats = self.write_sections(clips)
+        cues = [Cue(q.start, min(q.end, duration), q.text) for q in cues]
+        files = {**self.write_captions(cues), **self.write_poster(master, beats, duration), self.ext: master}
+        self.status("web formats", 1)
+        formats, gif_span = self.write_web_formats(master, beats, duration)
+        return Manifest(v.name, v.title, str(v.script_path), self.quality, self.transparent, v.captions_on_screen,
+                        int(info["width"]), int(info["height"]), _fraction(info["r_frame_rate"]),
+                        round(duration, 3), {**files, **formats}, sections, _rounded(cues), gif_span)
+
+    def write_sections(self, clips: list[Clip]) -> tuple[list[Section], list[Cue], Beats]:
+        """Each clip as a section clip; the sections, and the cues and beats moved onto the whole
+        video's clock."""
+        (self.folder / "sections").mkdir()
+        sections, cues, beats, offset = [], [], [], 0.0
+        for n, clip in enumerate(clips, 1):
+            length = media.probe(clip.path)["duration"]
+            section_cues = [Cue(a, min(b, length), t) for a, b, t in clip.cues]
+            sections.append(self.write_section(n, clip, section_cues, offset, length))
+            cues += [q.shifted(offset) for q in section_cues]
+            beats += [(b, s + offset, e + offset) for b, s, e in clip.beats]
+            offset += length
+        return sections, cues, beats
+
+    def write_section(self, n: int, clip: Clip, cues: list[Cue], start: float, length: float) -> Section:
+        """sections/NN-name: the clip moved to faststart, and its captions as .vtt beside it."""
+        file = f"sections/{n:02d}-{slug(clip.name)}.{self.ext}"
+        media.faststart(clip.path, self.path(file))
+        self.path(file).with_suffix(".vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
+        return Section(clip.name, file, round(start, 3), round(length, 3), _rounded(cues))
+
+    def write_captions(self, cues: list[Cue]) -> dict[str, str]:
+        files = {"srt": f"{self.video.name}.srt", "vtt": f"{self.video.name}.vtt"}
+        self.path(files["srt"]).write_text(captions.to_srt(cues), encoding="utf-8")
+        self.path(files["vtt"]).write_text(captions.to_vtt(cues), encoding="utf-8")
+        return files
+
+    def write_poster(self, master: str, beats: Beats, duration: float) -> dict[str, str]:
+        media.still(self.path(master), poster_time(beats, duration), self.path("poster.png"))
+        return {"poster": "poster.png"}
+
+    def write_web_formats(self, master: str, beats: Beats, duration: float) \
+            -> tuple[dict[str, str], tuple[float, float] | None]:
+        """The webm (always, with alpha, for a transparent render: it is the format that keeps
+        it), the flattened mp4 of a transparent render and the gif, as asked; and the gif's span."""
+        name, files = self.video.name, {}
+        if self.transparent:
+            if "mp4" in self.formats:
+                files["mp4"] = f"{name}.mp4"
+                media.flatten(self.path(master), self.path(files["mp4"]))
+            files["webm"] = f"{name}.webm"
+            media.webm(self.path(master), self.path(files["webm"]), alpha=True)
+        elif "webm" in self.formats:
+            files["webm"] = f"{name}.webm"
+            media.webm(self.path(master), self.path(files["webm"]))
+        if "gif" not in self.formats:
+            return files, None
+        span = gif_window(beats, duration)
+        files["gif"] = f"{name}.gif"
+        media.gif(self.path(files.get("mp4", master)), self.path(files["gif"]), *span)
+        return files, (round(span[0], 3), round(span[1], 3))
+
+    # -- the pages ----------------------------------------------------------------------
+    def write_pages(self, m: Manifest) -> Manifest:
+        """The presenter page (not for a transparent render), the sizes, the page, and last the
+        manifest.json itself; the finished manifest."""
+        files = dict(m.files)
+        if not self.transparent:
+            files["presenter"] = "presenter.html"
+        files["page"] = "index.html"
+        m = dataclasses.replace(m, files=files)
+        if not self.transparent:
+            self.path(files["presenter"]).write_text(pages.presenter_page(m.as_json()), encoding="utf-8")
+        m = dataclasses.replace(m, sizes=self.sizes())
+        self.path(files["page"]).write_text(pages.index_page(m.as_json()), encoding="utf-8")
+        m.write(self.path("manifest.json"))
+        return m
+
+    def sizes(self) -> dict[str, int]:
+        """Every file's bytes, but the page's and the manifest's (they list the sizes)."""
+        return {str(p.relative_to(self.folder)): p.stat().st_size for p in sorted(self.folder.rglob("*"))
+                if p.is_file() and p.name not in ("index.html", "manifest.json")}
+

@@ -1,0 +1,13 @@
+"""What the videos say, and what each video is made of; no Manim here.
+
+- registry.py: every walkthrough beat, Learning/Cramped beat and explainer section, declared
+  once (name, default caption, placeholders, what it reads, poster and gif marks);
+- walkthrough.py: the facts a phrase walkthrough states (who wins, the verdict);
+- explainer.py: the explainer's own numbers (dot products, order-blindness, baselines);
+- learning.py: the fit, the 2D verdicts and the dimension sweep the learning scenes show.
+"""
+from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, WALKTHROUGH, Kind, Part, fill, gif_beats,
+                       narration_keys, narration_part, placeholders_in, poster_beat)
+
+__all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "WALKTHROUGH", "Kind", "Part", "fill", "gif_beats",
+           "narration_keys", "narration_part", "placeholders_in", "poster_beat"]

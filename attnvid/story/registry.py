@@ -1,0 +1,204 @@
+"""Every beat and every explainer section, declared once, without Manim.
+
+A `Part` is one step a video plays: its name (a section name in `--save_sections`, a key of a
+script's `narration:`), its default caption, the placeholders that caption may use and the
+function that fills them, what of the script its frames read (the section cache's key), and
+whether it marks the poster frame or the README gif. A `Kind` is a family of parts played
+together: the phrase walkthrough's eight beats, the Learning and Cramped scenes' beats, and
+the explainer's sections.
+
+Who reads this: the script layer validates `narration:` and `sections:` against it, the scenes
+look up the drawing function of the same name (scenes/lib), and attnvid.publish takes cache
+keys, the poster and the gif from it. Adding an explainer section is one `Part` in EXPLAINER
+plus one drawing function registered under the same name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Optional
+
+from . import explainer, learning, walkthrough
+
+__all__ = ["Part", "Kind", "WALKTHROUGH", "LEARNING", "CRAMPED", "EXPLAINER", "KINDS",
+           "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+INPUTS = ("model", "phrases")   # what a part's frames can read of a script (beyond its presentation)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The {names} a caption uses, in order."""
+    return PLACEHOLDER.findall(text)
+
+
+def fill(text: str, facts: Mapping[str, str]) -> str:
+    """Replace each {name} with its fact; nothing else in the text is read."""
+    return PLACEHOLDER.sub(lambda m: str(facts.get(m.group(1), m.group(0))), text).strip()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One beat (or explainer section) as the viewer meets it.
+
+    caption: the default caption, a template; None for a section that has no caption of its
+    own (it plays the beats of another kind). facts: what the scene is given (a trace, a
+    script, a fit) -> the values of `placeholders`. reads: which of INPUTS its frames depend
+    on. poster: the end of this beat makes a bundle's poster. gif: "start" or "end" of the
+    stretch a README gif shows.
+    """
+
+    name: str
+    caption: Optional[str]
+    placeholders: tuple[str, ...] = ()
+    facts: Optional[Callable[[Any], Mapping[str, str]]] = None
+    reads: tuple[str, ...] = INPUTS
+    poster: bool = False
+    gif: Optional[str] = None
+
+    def text(self, subject: Any, overrides: Optional[Mapping[str, str]] = None) -> str:
+        """The caption shown: the script's override or ours, its placeholders filled from
+        `subject` (facts are computed only when the text asks for one)."""
+        template = (overrides or {}).get(self.name, self.caption or "")
+        facts = self.facts(subject) if self.facts is not None and placeholders_in(template) else {}
+        return fill(template, facts)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A family of parts that play together, in this order."""
+
+    name: str
+    parts: tuple[Part, ...]
+
+    def __post_init__(self):
+        names = [p.name for p in self.parts]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: a part is declared twice in {names}")
+
+    def __getitem__(self, name: str) -> Part:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        raise KeyError(f"{self.name} has no part {name!r}; it has {', '.join(self.names)}")
+
+    def __contains__(self, name: object) -> bool:
+        return any(p.name == name for p in self.parts)
+
+    def __iter__(self) -> Iterator[Part]:
+        return iter(self.parts)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parts)
+
+
+# -- the phrase walkthrough: eight beats, each building on the ones before ---------------------
+
+def _beat(name: str, caption: str, **marks) -> Part:
+    return Part(name, caption, walkthrough.PLACEHOLDERS, walkthrough.facts, **marks)
+
+
+WALKTHROUGH = Kind("walkthrough", (
+    _beat("title", "“{phrase}” should lead to “{predict}”. We follow one word, {focus}, "
+                   "and watch where its attention goes."),
+    _beat("embeddings", "Every word starts out as a learned vector. These are 2D, "
+                        "so each arrow can be read straight off the grid."),
+    _beat("positions", "Attention on its own has no sense of order, so each position adds a small "
+                       "vector of its own. From here on, the sums are what the model works with."),
+    _beat("projections", "Two learned matrices reshape the plane. W_search turns every vector into "
+                         "what that word is looking for; W_offer turns it into what the word has to offer.",
+          gif="start"),
+    _beat("scores", "{focus} compares its search vector with each offer vector. The dot product is "
+                    "large when the two arrows point the same way."),
+    _beat("softmax", "Softmax turns {focus}'s scores into weights that are positive and add up to 1. "
+                     "The largest goes to {winner}: {winner_weight}.{mask_note}"),
+    _beat("weighted_sum", "{focus}'s new vector is the weighted sum of the words' vectors: each one "
+                          "shrunk by its weight, then laid tip to tail.", poster=True, gif="end"),
+    _beat("takeaway", "{verdict}"),
+))
+
+
+# -- the Learning and Cramped scenes (also sections of the explainer) --------------------------
+
+LEARNING = Kind("learning", tuple(Part(name, caption, learning.LEARNING_PLACEHOLDERS, learning.learning_facts)
+                                  for name, caption in (
+    ("random_start", "Before training the two matrices are random, and the targets get little: {start}."),
+    ("training", "Training nudges both matrices a little at a time, always in the direction that "
+                 "gives each target more weight. The loss, how surprised the model is by the "
+                 "targets, falls as it goes."),
+    ("learned", "After {steps} steps the targets get {end}: {outcome}."),
+)))
+
+CRAMPED = Kind("cramped", tuple(Part(name, caption, learning.CRAMPED_PLACEHOLDERS, learning.cramped_facts)
+                                for name, caption in (
+    ("hull", "{hull}"),
+    ("sweep", "More numbers per word make room. Fitted again with {dims_from} up to {dims_to} "
+              "dimensions, the targets' weights {rise}: on average from {mean_from} to {mean_to}."),
+)))
+
+
+# -- the full explainer: one section per idea of the article, each clearing the stage first ----
+
+def _section(name: str, caption: Optional[str], placeholders: tuple[str, ...] = (),
+             facts: Optional[Callable] = None, reads: tuple[str, ...] = INPUTS) -> Part:
+    return Part(name, caption, placeholders, facts, reads)
+
+
+EXPLAINER = Kind("explainer", (
+    _section("embeddings", "Here is the whole toy vocabulary, one arrow per word. Real models use "
+                           "hundreds or thousands of numbers per word; two are enough to see the idea. "
+                           "{cat_typed}", ("cat_typed",), explainer.embeddings_facts, reads=("model",)),
+    _section("dot_product", "The dot product says how much two arrows point the same way: 1 when "
+                            "they agree, 0 at a right angle, -1 when they are opposed. Watch it change "
+                            "as one arrow turns.", reads=()),
+    _section("positions_needed", "Without positions, attention cannot tell {pair} from {swapped}: it "
+                                 "sees the same two vectors, and each word gets the same output as "
+                                 "before, just in the other order.", ("pair", "swapped"),
+             explainer.positions_needed_facts, reads=("model",)),
+    _section("positional_encodings", "So each position gets a small vector of its own, added to "
+                                     "whatever word sits there. These are the {count} used here.",
+             ("count",), explainer.positional_encodings_facts, reads=("model",)),
+    _section("phrases_positioned", "Once positions are added, one word is a slightly different vector "
+                                   "in each phrase: {word} becomes {vectors}.", ("word", "vectors"),
+             explainer.phrases_positioned_facts),
+    _section("relevance_learned", None),      # the Learning scene's beats
+    _section("alignment", "Now the five steps, phrase by phrase: search and offer vectors, dot "
+                          "products, softmax, and the weighted sum."),
+    _section("weighted_average", "Under a causal mask every word's new vector is a weighted average "
+                                 "of itself and the words before it. A plain average would count them "
+                                 "all alike; attention's weights depend on the words, and they are sharp."),
+    _section("bigrams", "A bigram model looks only at the word just before; an n-gram model at a "
+                        "fixed few, all alike. Attention looks at every earlier word and lets their "
+                        "content decide how much each one counts."),
+    _section("cramped", None),                # the Cramped scene's beats
+    _section("names", "W_search is what most explanations call the query matrix, and W_offer the "
+                      "key matrix. The names differ; the arithmetic is the same.", reads=("model",)),
+))
+
+KINDS = (WALKTHROUGH, LEARNING, CRAMPED, EXPLAINER)
+
+
+def narration_keys() -> tuple[str, ...]:
+    """Every name a script's `narration:` may override: each beat and section, once."""
+    return tuple(dict.fromkeys(p.name for kind in KINDS for p in kind))
+
+
+def narration_part(name: str, several_phrases: bool) -> Optional[Part]:
+    """The part a `narration:` key overrides in a script. Names are unique across kinds but
+    one: `embeddings` is a walkthrough beat and an explainer section, and a script plays only
+    one of them (a one-phrase script is a walkthrough, a script with several the explainer)."""
+    order = (EXPLAINER, LEARNING, CRAMPED, WALKTHROUGH) if several_phrases else \
+        (WALKTHROUGH, LEARNING, CRAMPED, EXPLAINER)
+    return next((kind[name] for kind in order if name in kind), None)
+
+
+def poster_beat() -> str:
+    """The beat whose last moment makes a bundle's poster (the answer on screen)."""
+    return next(p.name for kind in KINDS for p in kind if p.poster)
+
+
+def gif_beats() -> tuple[str, str]:
+    """The beats a README gif spans, first to last (a phrase's attention steps)."""
+    marks = {p.gif: p.name for kind in KINDS for p in kind if p.gif}
+    return marks["start"], marks["end"]
