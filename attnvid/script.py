@@ -17,7 +17,7 @@ from typing import Mapping, Optional
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 
 from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
-from .story import EXPLAINER, narration_keys, narration_part, placeholders_in
+from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
 from .yamlnodes import Node, read_nodes
 
 
@@ -109,8 +109,22 @@ def check_drawable(script: Script) -> None:
                                    f"have {script.model.dimensions} numbers; `attnvid numbers` shows any dimension")])
 
 
-_PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight", "target_weight", "verdict",
-                 "cat_typed", "pair", "swapped", "count", "word", "vectors")
+def _placeholder_problem(name: str, part: Part) -> str:
+    """Why {name} cannot be used in this caption, and what can."""
+    allowed = ", ".join("{" + p + "}" for p in part.placeholders)
+    can = f"it can use {allowed}" if allowed else "it takes no placeholders"
+    elsewhere = []
+    for kind in KINDS:
+        having = [p.name for p in kind if name in p.placeholders]
+        if len(having) == len(kind.parts):
+            elsewhere.append(f"every {kind.name} caption")
+        elif having:
+            elsewhere.append(f"the {kind.name} caption{'s' if len(having) > 1 else ''} {', '.join(having)}")
+    if elsewhere:
+        return (f"{{{name}}} is not a placeholder of the {part.name} caption ({can}); "
+                f"it belongs to {' and '.join(elsewhere)}")
+    every = sorted({p for kind in KINDS for q in kind for p in q.placeholders})
+    return f"unknown placeholder {{{name}}}{did_you_mean(name, every)}; the {part.name} caption {can.replace('it ', '', 1)}"
 
 
 def _phrase_count(root: Node) -> int:
@@ -319,20 +333,20 @@ class _ScriptReader:
         return {k: v for k, v in out.items() if v is not None}
 
     def _narration(self, node: Node, several_phrases: bool) -> Optional[Mapping[str, str]]:
-        """Caption overrides; any placeholder of any caption is accepted (for now)."""
+        """Caption overrides, each checked against the placeholders of the beat or section it
+        replaces (a script with several phrases is the explainer, so its `embeddings` is the
+        explainer's section; a one-phrase script's is the walkthrough's beat)."""
         if not self.expect(node, "map", "narration"):
             return None
         self.known_keys(node, narration_keys(), "narration (its keys are beats and sections)")
         lines = {}
         for name, text_node in node.value.items():
             text = self.text(text_node, f"the narration for {name}")
-            if text is None or narration_part(name, several_phrases) is None:
+            part = narration_part(name, several_phrases)
+            if text is None or part is None:
                 continue
-            for unknown in placeholders_in(text):
-                if unknown not in _PLACEHOLDERS:
-                    self.problems.add(text_node.where, f"unknown placeholder {{{unknown}}}"
-                                      f"{did_you_mean(unknown, _PLACEHOLDERS)}; the placeholders are "
-                                      + ", ".join("{" + p + "}" for p in _PLACEHOLDERS))
+            for unknown in dict.fromkeys(p for p in placeholders_in(text) if p not in part.placeholders):
+                self.problems.add(text_node.where, _placeholder_problem(unknown, part))
             lines[name] = text
         return MappingProxyType(lines)
 

@@ -164,6 +164,8 @@ def test_a_new_section_is_one_registry_entry_and_one_drawing_function(monkeypatc
         video = plan_video(path)
         assert video.sections == ("temperature", "names")
         assert len(set(section_keys(video, video.script, "l", False, "v"))) == 2
+        with pytest.raises(Exception, match=r"\{winner\} is not a placeholder of the temperature caption"):
+            load_script(write("u.yaml", head + "narration:\n  temperature: \"{winner}\"\n"))
     finally:
         object.__setattr__(registry.EXPLAINER, "parts", parts)
         sections.SECTIONS.pop("temperature", None)

@@ -1,0 +1,148 @@
+"""Captions: every beat and section is declared once (attnvid/story/registry.py), each caption
+takes only its own family's placeholders, and what a script overrides reaches the screen with
+every placeholder filled, never as literal braces."""
+import re
+
+import pytest
+
+from attnvid.problems import ScriptError
+from attnvid.script import load_script
+from attnvid.story import (CRAMPED, EXPLAINER, KINDS, LEARNING, WALKTHROUGH, narration_keys, narration_part,
+                           placeholders_in)
+from attnvid.story.learning import CrampedData, LearningData
+from conftest import SCRIPTS
+
+ONE = f"""\
+model: {SCRIPTS / 'model.yaml'}
+phrase: {{text: The cat sat on the, focus: cat, target: sat}}
+narration:
+  KEY: "TEXT"
+"""
+SEVERAL = f"""\
+model: {SCRIPTS / 'model.yaml'}
+mask: causal
+phrases:
+  - {{text: The cat sat on the, focus: cat, target: sat, mask: none}}
+  - {{text: Brian typed cat into the, focus: cat, target: typed}}
+  - {{text: Is your warm black cat, focus: cat, target: Is}}
+narration:
+  KEY: "TEXT"
+"""
+
+
+def script_with(write, key, text, several=False):
+    return write("s.yaml", (SEVERAL if several else ONE).replace("KEY", key).replace("TEXT", text))
+
+
+def problem_of(write, key, text, several=False):
+    path = script_with(write, key, text, several)
+    with pytest.raises(ScriptError) as info:
+        load_script(path)
+    (problem,) = info.value.problems
+    assert problem.where.line == (8 if several else 4), problem
+    return problem.message
+
+
+@pytest.fixture(scope="module")
+def explainer():
+    return load_script(SCRIPTS / "explainer.yaml")
+
+
+@pytest.fixture(scope="module")
+def learning(explainer):
+    return LearningData(explainer)
+
+
+@pytest.fixture(scope="module")
+def cramped(explainer):
+    return CrampedData(explainer)
+
+
+def subjects(explainer, learning, cramped):
+    return {"walkthrough": explainer.traces()[0], "explainer": explainer, "learning": learning,
+            "cramped": cramped}
+
+
+def test_every_default_caption_uses_only_its_placeholders_and_each_is_filled(explainer, learning, cramped):
+    subject = subjects(explainer, learning, cramped)
+    for kind in KINDS:
+        for part in kind:
+            assert set(placeholders_in(part.caption or "")) <= set(part.placeholders), (kind.name, part.name)
+            if part.placeholders:
+                facts = part.facts(subject[kind.name])
+                assert set(part.placeholders) <= set(facts), (kind.name, part.name)
+            assert "{" not in part.text(subject[kind.name]), (kind.name, part.name)
+
+
+def test_every_narration_key_names_one_declared_part():
+    assert set(narration_keys()) == {p.name for kind in KINDS for p in kind}
+    for name in narration_keys():
+        assert narration_part(name, False) is not None and narration_part(name, True) is not None
+    # the one shared name: a walkthrough beat for one phrase, an explainer section for several
+    assert narration_part("embeddings", False) is WALKTHROUGH["embeddings"]
+    assert narration_part("embeddings", True) is EXPLAINER["embeddings"]
+
+
+@pytest.mark.parametrize("key, text, several, belongs", [
+    ("takeaway", "see {pair} here", False, "the explainer caption positions_needed"),
+    ("names", "names for {focus}", True, "every walkthrough caption"),
+    ("learned", "{focus} learned", True, "every cramped caption"),
+    ("hull", "after {steps} steps", True, "every learning caption"),
+    ("embeddings", "{cat_typed}", False, "the explainer caption embeddings"),   # the section's, in the beat
+    ("embeddings", "{focus} starts here", True, "every walkthrough caption"),   # the beat's, in the section
+])
+def test_a_placeholder_of_another_family_is_an_error_at_its_line(write, key, text, several, belongs):
+    message = problem_of(write, key, text, several)
+    name = placeholders_in(text)[0]
+    assert message.startswith(f"{{{name}}} is not a placeholder of the {key} caption"), message
+    assert belongs in message.split("it belongs to")[1], message
+
+
+def test_an_unknown_placeholder_suggests_one_and_a_bare_caption_says_it_takes_none(write):
+    message = problem_of(write, "takeaway", "{winnr}")
+    assert "unknown placeholder {winnr} (did you mean 'winner'?)" in message and "{verdict}" in message
+    assert "takes no placeholders" in problem_of(write, "names", "{anything}", several=True)
+
+
+def test_each_familys_own_placeholders_reach_the_screen_filled(write, learning, cramped):
+    one = load_script(script_with(write, "takeaway", "{focus} ends nearest {winner}{mask_note}"))
+    assert WALKTHROUGH["takeaway"].text(one.traces()[0], one.narration) == "cat ends nearest sat"
+    several = load_script(script_with(write, "positions_needed", "{pair} or {swapped}?", several=True))
+    assert EXPLAINER["positions_needed"].text(several, several.narration) == "“cat sat” or “sat cat”?"
+    for kind, subject, key, text in ((LEARNING, learning, "learned", "{steps} steps: {end}"),
+                                     (CRAMPED, cramped, "sweep", "{dims_from} to {dims_to}: {rise}")):
+        script = load_script(script_with(write, key, text, several=True))
+        shown = kind[key].text(subject, script.narration)
+        assert "{" not in shown and shown != text, shown
+    assert LEARNING["learned"].text(learning, {"learned": "{steps} steps"}) == "3000 steps"
+    assert CRAMPED["sweep"].text(cramped, {"sweep": "{dims_from}..{dims_to}"}) == "2..64"
+
+
+def test_the_causal_note_is_said_only_when_the_mask_hides_words(explainer):
+    said = [WALKTHROUGH["softmax"].text(t) for t in explainer.traces()]
+    hidden = [bool((~t.visible[t.focus]).any()) for t in explainer.traces()]
+    assert hidden == [False, True, False]
+    for text, hides in zip(said, hidden):
+        assert ("hidden by the causal mask" in text) == hides, text
+
+
+def test_learning_and_cramped_defaults_state_the_numbers(learning, cramped):
+    learned = LEARNING["learned"].text(learning)
+    shown = learning.shown_target_weights(-1)
+    assert learned == (f"After 3000 steps the targets get sat {shown[0]}, typed {shown[1]} and Is {shown[2]}: "
+                       "sat and typed now win their rows; Is still does not.")
+    hull = CRAMPED["hull"].text(cramped)
+    assert hull.startswith("Seen from cat, Is sits inside the outline around your, warm, black and cat.")
+    assert re.search(r"from \d\.\d\d to \d\.\d\d\.$", CRAMPED["sweep"].text(cramped))
+
+
+def test_the_scene_side_draws_exactly_the_registrys_parts():
+    from scenes.lib.base import Drawings
+    from scenes.lib.beats import BEATS
+    from scenes.lib.explainer import SECTIONS
+    assert set(BEATS) == set(WALKTHROUGH.names)
+    assert set(SECTIONS) == set(EXPLAINER.names)
+    with pytest.raises(KeyError, match="has no part 'score'"):
+        Drawings(WALKTHROUGH).draws("score")           # a misspelt name fails when the module loads
+    with pytest.raises(KeyError, match="no drawing function for the walkthrough part 'takeaway'"):
+        Drawings(WALKTHROUGH)["takeaway"]
