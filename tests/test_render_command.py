@@ -266,9 +266,11 @@ def test_ctrl_c_leaves_no_half_written_files(tmp_path, moment):
     out, tmp = tmp_path / "site", tmp_path / "tmp"
     tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(tmp)}
+    # as from a terminal: a job started with `&` by a non-interactive shell (CI may be one)
+    # inherits SIGINT ignored, and Python then never raises KeyboardInterrupt
     proc = subprocess.Popen([str(ATTNVID), "render", str(script), "--formats", "mp4,webm", "--out", str(out),
                              "--jobs", "1", "--no-cache"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     reached = (lambda: list(tmp.glob("attnvid-*/part0/timeline.json"))) if moment == "rendering" else \
         (lambda: list(out.glob(".attnvid-staging-*/*.webm")))
