@@ -11,7 +11,8 @@ numbers into the strings a viewer reads; `ranking` says who wins a row (ties, to
 earliest position). `feasibility` decides, by a linear program, whether any W_search, W_offer
 can make a focus give its largest weight to a target, and says why not as structured `Reason`s;
 `fit` learns them by gradient descent; `plane` draws the 2D picture of why (hull corners, a
-search direction swept round).
+search direction swept round); `shown` recomputes a trace on its own shown numbers, so every
+equation a video shows holds when redone by hand.
 """
 from .attention import MASKS, SCALES, attend, masked_softmax, positioned, scale_factor, visibility
 from .baselines import bigram_weights, ngram_weights
@@ -20,13 +21,14 @@ from .feasibility import Reason, Requirement, Verdict, inside_convex_hull, requi
 from .fit import FitResult, FitStep, FocusRow, dimension_sweep, fit, focus_row, lift, loss_and_grads, target_weights
 from .plane import hull_order, sweep_winners
 from .ranking import TIE, leaders, winner, winners
+from .shown import shown_trace
 from .trace import PhraseTrace, trace_phrase
 
 __all__ = [
     "MASKS", "SCALES", "attend", "masked_softmax", "positioned", "scale_factor", "visibility",
     "bigram_weights", "ngram_weights",
     "angle_degrees", "format_number", "format_vector", "format_weights", "round_number", "round_weights",
-    "PhraseTrace", "trace_phrase",
+    "PhraseTrace", "trace_phrase", "shown_trace",
     "TIE", "leaders", "winner", "winners",
     "hull_order", "sweep_winners",
     "Reason", "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",

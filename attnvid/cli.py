@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .problems import ScriptError, print_problems
-from .report import FORMATS, describe_focus, render
+from .report import FORMATS, VALUES, describe_focus, render
 from .script import ModelFile, load, load_script
 
 
@@ -30,7 +30,7 @@ def _check(args) -> int:
             print(f"{path}: ok: a model file: {len(m.embeddings)} words, {len(m.positions)} positions, "
                   f"{m.dimensions}D vectors")
             continue
-        traces = script.traces()
+        traces = script.shown_traces()     # its sentences state what the videos show
         words = sum(t.n for t in traces)
         summary = f"{path}: ok: {len(traces)} phrase{'s' if len(traces) != 1 else ''}, {words} words"
         facts = [f'"{t.text}" ({t.mask}): {describe_focus(t)}' for t in traces if t.focus is not None]
@@ -43,7 +43,7 @@ def _numbers(args) -> int:
         script = load_script(args.script)
     except ScriptError as e:
         return print_problems(e)
-    sys.stdout.write(render(script, args.format))  # built whole first, so never half-written
+    sys.stdout.write(render(script, args.format, args.values))  # built whole first, so never half-written
     return 0
 
 
@@ -131,6 +131,9 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("script", metavar="SCRIPT")
     n.add_argument("--format", choices=FORMATS, default="table",
                    help="table (terminal), markdown (for a post), csv or json (full precision)")
+    n.add_argument("--values", choices=VALUES, default=None,
+                   help="shown: as the videos show them, each step from the previous step's shown numbers "
+                        "(default for table and markdown); exact: the exact floats (default for csv and json)")
     n.set_defaults(run=_numbers)
     f = sub.add_parser("fit", help="learn W_search and W_offer for the script's focus/target pairs, "
                                    "and say which patterns 2D can hold")

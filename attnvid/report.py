@@ -1,6 +1,7 @@
 """The trace as text: a terminal table, Markdown for a blog post, CSV and JSON for tools.
 
-Table and Markdown show display-rounded numbers (attnmath.display), exactly what a video shows;
+Table and Markdown show, by default, the numbers the videos show (attnmath.shown: each step from
+the previous step's shown numbers); `--values exact` rounds the exact floats instead;
 CSV and JSON carry full-precision floats. Hidden (masked) cells show as an em dash.
 """
 from __future__ import annotations
@@ -176,10 +177,6 @@ def numbers_json(script: Script, traces: Sequence[PhraseTrace]) -> dict:
     }
 
 
-def render_json(script: Script, traces) -> str:
-    return json.dumps(numbers_json(script, traces), indent=2, ensure_ascii=False) + "\n"
-
-
 CSV_COLUMNS = ("phrase", "quantity", "i", "token", "j", "value")
 
 
@@ -206,11 +203,28 @@ def render_csv(script: Script, traces: Sequence[PhraseTrace]) -> str:
 FORMATS = ("table", "markdown", "csv", "json")
 
 
-def render(script: Script, fmt: str) -> str:
-    traces = script.traces()
+VALUES = ("shown", "exact")
+SHOWN_NOTE = ("Numbers as the videos show them: each step is computed from the previous step's shown "
+              "numbers, so every sum and product here holds when redone by hand.")
+EXACT_NOTE = "Exact floats, rounded only for display (a video's numbers can differ in the last digit)."
+
+
+def default_values(fmt: str) -> str:
+    """Tables for people show what the videos show; files for tools carry the exact floats."""
+    return "shown" if fmt in ("table", "markdown") else "exact"
+
+
+def render(script: Script, fmt: str, values: str | None = None) -> str:
+    values = values or default_values(fmt)
+    traces = script.shown_traces() if values == "shown" else script.traces()
     if fmt == "json":
-        return render_json(script, traces)
+        data = numbers_json(script, traces)
+        if values == "shown":
+            data["values"] = "shown"          # only when asked for: the default shape stays as it was
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return render_csv(script, traces)
     secs = sections(script, traces)
+    note = SHOWN_NOTE if values == "shown" else EXACT_NOTE
+    secs[0] = Section(secs[0].heading, secs[0].lines + (note,), secs[0].tables)
     return render_markdown(secs) if fmt == "markdown" else render_text(secs)

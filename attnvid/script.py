@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Mapping, Optional
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
+from attnmath.shown import shown_trace
 
 from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
 from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
@@ -79,7 +80,8 @@ class Phrase:
 
 @dataclass(frozen=True)
 class Script:
-    """A validated script. `traces()` runs every phrase through attnmath."""
+    """A validated script. `traces()` runs every phrase through attnmath in exact floats;
+    `shown_traces()` as the videos show it, on its own rounded numbers."""
 
     path: str
     model: Model
@@ -100,6 +102,15 @@ class Script:
 
     def traces(self) -> tuple[PhraseTrace, ...]:
         return tuple(self.trace(p) for p in self.phrases)
+
+    def shown_trace(self, phrase: Phrase) -> PhraseTrace:
+        """The phrase as the videos show it: each step computed from the previous step's shown
+        (two-decimal) numbers, so every equation on screen holds by hand (attnmath.shown)."""
+        m = self.model
+        return shown_trace(self.trace(phrase), m.W_search, m.W_offer, m.W_value)
+
+    def shown_traces(self) -> tuple[PhraseTrace, ...]:
+        return tuple(self.shown_trace(p) for p in self.phrases)
 
 
 def check_drawable(script: Script) -> None:

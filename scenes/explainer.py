@@ -15,7 +15,7 @@ class Explainer(ScriptScene):
 
     def setup(self):
         super().setup()
-        self.traces = self.script.traces()
+        self.traces = self.script.shown_traces()
 
     def construct(self):
         play_explainer(self, self.script, self.traces)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import importlib.util
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from attnmath import format_number, format_weights
@@ -46,3 +47,51 @@ def display_strings(script, trace) -> set[str]:
         shown.update(weights)
         shown.add(f"{sum(Decimal(x) for x in weights):.2f}")
     return shown
+
+
+_NUM = r"-?\d+\.\d+"
+_VEC = rf"\[{_NUM}(?:, {_NUM})*\]"
+
+
+def _vector(text: str) -> list[Decimal]:
+    return [Decimal(x) for x in re.findall(_NUM, text)]
+
+
+def _shown(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) + 0
+
+
+def redo_equations(scene) -> int:
+    """Redo by hand, in decimal arithmetic, every equation a walkthrough put on screen, from the
+    text that reached the screen: each `+ [p] = [x]` with the embedding shown before it, each
+    `[q] · [k] = s`, each `a + b + ... = t`, and the weighted sum (weight, vector rows and the
+    result). Raises AssertionError on the first that is off; returns how many it checked."""
+    checked = 0
+    names = [n for n, _ in scene.sections_opened]
+    for index, strings in scene.section_numbers.items():
+        for before, text in zip([""] + strings, strings):
+            if m := re.fullmatch(rf"\+ ({_VEC}) = ({_VEC})", text):
+                if re.fullmatch(_VEC, before):
+                    added = [a + b for a, b in zip(_vector(before), _vector(m.group(1)))]
+                    assert added == _vector(m.group(2)), f"{before} {text}"
+                    checked += 1
+            elif m := re.fullmatch(rf"({_VEC}) · ({_VEC}) = ({_NUM})", text):
+                dot = sum(a * b for a, b in zip(_vector(m.group(1)), _vector(m.group(2))))
+                assert _shown(dot) == Decimal(m.group(3)), f"{text}: by hand {_shown(dot)}"
+                checked += 1
+            elif m := re.fullmatch(rf"((?:{_NUM} \+ )+{_NUM}) = ({_NUM})", text):
+                assert sum(_vector(m.group(1))) == Decimal(m.group(2)), text
+                checked += 1
+        if index < len(names) and names[index] == "weighted_sum":
+            i = max(i for i, t in enumerate(strings) if " = " in t) + 1     # after the softmax's sum
+            weights, vectors = [], []
+            while re.fullmatch(_NUM, strings[i]):                            # rows: weight, vector
+                weights.append(strings[i])
+                vectors.append(strings[i + 1])
+                i += 2
+            result = strings[i]                                              # then the new vector
+            total = [sum(Decimal(w) * v for w, v in zip(weights, column))
+                     for column in zip(*[_vector(v) for v in vectors])]
+            assert [_shown(x) for x in total] == _vector(result), f"{list(zip(weights, vectors))} = {result}"
+            checked += 1
+    return checked

@@ -9,7 +9,7 @@ from attnvid.publish.records import ATTN_SCRIPT
 from attnvid.script import load_script
 from scenes.lib.layout import FRAME, PLANE
 from scenes.lib.walkthrough import class_name, walkthrough_class
-from scene_support import ROOT, build, display_strings, import_phrase_module, load_module
+from scene_support import ROOT, build, display_strings, import_phrase_module, load_module, redo_equations
 
 SINGLE_PHRASE = ["cat_sat", "brian_typed", "warm_black_cat"]
 built = pytest.mark.slow   # each build plays every animation (about 10 s); `make test` runs them
@@ -38,6 +38,9 @@ def test_class_names_come_from_file_names():
 
 
 def assert_clean_layout(scene):
+    """No label overlaps another or leaves its place; and, while we have the scene, every
+    equation on screen adds up by hand."""
+    assert redo_equations(scene) >= scene.trace.n + 2
     for beat, boxes in scene.rest_boxes.items():
         labels = [(name, b) for name, b in boxes if name != "panel"]
         for (n1, b1), (n2, b2) in itertools.combinations(labels, 2):
@@ -57,7 +60,7 @@ def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path
     assert [b[0] for b in scene.beats_played] == list(WALKTHROUGH.names)
     assert 20 <= scene.time <= 90, scene.time
     script = load_script(ROOT / "scripts" / f"{stem}.yaml")
-    (trace,) = script.traces()
+    (trace,) = script.shown_traces()
     allowed = display_strings(script, trace)
     shown = [n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)]
     assert len(shown) > 50
@@ -109,7 +112,7 @@ def test_seven_tokens_with_negatives_and_unicode_lay_out_cleanly(write, tmp_path
     assert_clean_layout(scene)
     script = load_script(tmp_path / "seven.yaml")
     shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
-    assert shown <= display_strings(script, script.traces()[0])
+    assert shown <= display_strings(script, script.shown_traces()[0])
 
 
 @built
@@ -137,7 +140,7 @@ phrase: {{text: The cat sat on the, focus: cat, target: sat}}
     slow = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path / "slow").time
     assert fast < 0.75 * slow
     script = load_script(path)
-    assert WALKTHROUGH["takeaway"].text(script.traces()[0], script.narration) == "cat ends up closest to sat (0.95)."
+    assert WALKTHROUGH["takeaway"].text(script.shown_traces()[0], script.narration) == "cat ends up closest to sat (0.94)."
 
 
 @built
@@ -172,3 +175,14 @@ def test_two_to_ten_words_fit(words, write, tmp_path):
                            f"phrase: {' '.join(vocab)}\n")
     scene = build(walkthrough_class(path), tmp_path)
     assert_clean_layout(scene)
+
+
+@built
+def test_the_equation_check_catches_numbers_a_calculator_would_not_confirm(monkeypatch, tmp_path):
+    """Shown from the exact floats instead of the shown chain, CatSat writes
+    [1.24, 1.75] · [8.83, 2.16] = 14.74 (by hand 14.73): the check must say so."""
+    from attnvid.script import Script
+    monkeypatch.setattr(Script, "shown_trace", Script.trace)
+    scene = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path)
+    with pytest.raises(AssertionError, match=r"\[1\.24, 1\.75\] · \[8\.83, 2\.16\] = 14\.74: by hand 14\.73"):
+        redo_equations(scene)

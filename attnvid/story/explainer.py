@@ -114,5 +114,5 @@ def positional_encodings_facts(script: "Script") -> dict[str, str]:
 
 
 def phrases_positioned_facts(script: "Script") -> dict[str, str]:
-    word, found = focus_word_across(script.traces())
+    word, found = focus_word_across(script.shown_traces())
     return {"word": word, "vectors": ", ".join(format_vector(t.positioned[i]) for _, t, i in found)}

@@ -31,7 +31,7 @@ class PhraseWalkthrough(ScriptScene):
 
     def setup(self):
         super().setup()
-        self.trace = self.script.trace(self.script.phrases[self.phrase_index])
+        self.trace = self.script.shown_trace(self.script.phrases[self.phrase_index])
 
     def construct(self):
         play_walkthrough(self, self.script, self.trace)
