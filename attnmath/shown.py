@@ -7,8 +7,8 @@ it shows: the embeddings and positions as shown, their sums, the matrices as sho
 from the shown operands in exact decimal arithmetic, then rounded (half away from zero) for
 display. Every equation on screen then holds to its last digit. The softmax is the one step that
 is not exact arithmetic: the shown weights are softmax of the shown scores, rounded so each row
-adds up to exactly 1.00 (largest remainder; a viewer's own rounding may differ in the last digit
-of one weight, which the video says once).
+adds up to exactly 1.00 (largest remainder), so a viewer's own rounding may differ in the last
+digit of one weight.
 
 `shown_trace(trace, W_search, W_offer, W_value)` returns an ordinary PhraseTrace whose arrays
 hold exactly the shown values, so every display path prints the chain's digits.
@@ -27,15 +27,11 @@ from .trace import PhraseTrace, frozen
 __all__ = ["shown_trace", "shown_matrix", "dot_shown", "weighted_sum_shown"]
 
 
-def _shown(x: float, decimals: int = 2) -> Decimal:
-    return round_number(x, decimals)
-
-
 def shown_matrix(a, decimals: int = 2) -> np.ndarray:
     """An array rounded as the viewer sees it (half away from zero, on its decimal value), back
     as floats: each the double nearest the shown decimal, so it prints as the same digits."""
     a = np.asarray(a, dtype=float)
-    return np.array([float(_shown(x, decimals)) for x in a.ravel()]).reshape(a.shape)
+    return np.array([float(round_number(x, decimals)) for x in a.ravel()]).reshape(a.shape)
 
 
 def dot_shown(a, b, decimals: int = 2) -> Decimal:
@@ -58,7 +54,7 @@ def _matmul_shown(x, W, decimals: int) -> np.ndarray:
 
 def weighted_sum_shown(weights, values, decimals: int = 2) -> np.ndarray:
     """Σ_j weight_j × value_j from shown weights and vectors, exactly, then rounded. (m,)"""
-    return np.array([float(dot_shown(weights, col, decimals)) for col in np.asarray(values, float).T])
+    return _matmul_shown([weights], values, decimals)[0]
 
 
 def shown_trace(trace: PhraseTrace, W_search, W_offer, W_value=None, decimals: int = 2) -> PhraseTrace:
