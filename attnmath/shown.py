@@ -24,7 +24,7 @@ from .attention import masked_softmax
 from .display import round_number, round_weights
 from .trace import PhraseTrace, frozen
 
-__all__ = ["shown_trace", "shown_matrix", "dot_shown", "weighted_sum_shown"]
+__all__ = ["shown_trace", "shown_row", "shown_matrix", "dot_shown", "weighted_sum_shown"]
 
 
 def shown_matrix(a, decimals: int = 2) -> np.ndarray:
@@ -52,6 +52,15 @@ def _matmul_shown(x, W, decimals: int) -> np.ndarray:
     return np.array([[float(dot_shown(row, col, decimals)) for col in cols] for row in np.asarray(x, float)])
 
 
+def _scores_shown(search, offer, scale: float, decimals: int) -> np.ndarray:
+    """search_i · offer_j × scale from shown vectors, rounded once: a viewer who divides the dot
+    product by √k gets the shown score (rounding the dot first would round twice). (n, n)"""
+    factor = Decimal(1) if scale == 1.0 else _exact(scale)
+    quantum = Decimal(1).scaleb(-decimals)
+    return np.array([[float((sum((_exact(a) * _exact(b) for a, b in zip(q, k)), Decimal(0)) * factor)
+                            .quantize(quantum, rounding=ROUND_HALF_UP) + 0) for k in offer] for q in search])
+
+
 def weighted_sum_shown(weights, values, decimals: int = 2) -> np.ndarray:
     """Σ_j weight_j × value_j from shown weights and vectors, exactly, then rounded. (m,)"""
     return _matmul_shown([weights], values, decimals)[0]
@@ -63,9 +72,7 @@ def shown_trace(trace: PhraseTrace, W_search, W_offer, W_value=None, decimals: i
     x = shown_matrix(emb + pos, decimals)                                 # (n, d) sums of shown
     search = _matmul_shown(x, shown_matrix(W_search, decimals), decimals)  # (n, k)
     offer = _matmul_shown(x, shown_matrix(W_offer, decimals), decimals)    # (n, k)
-    scores = _matmul_shown(search, offer.T, decimals)                     # (n, n) search_i · offer_j
-    if trace.scale != 1.0:                                                # scale: sqrt
-        scores = shown_matrix(scores * trace.scale, decimals)
+    scores = _scores_shown(search, offer, trace.scale, decimals)          # (n, n) search_i · offer_j × scale
     exact = masked_softmax(scores, trace.visible)                         # (n, n)
     weights = np.array([[float(w) for w in round_weights(row, decimals)] for row in exact])
     values = x if W_value is None else _matmul_shown(x, shown_matrix(W_value, decimals), decimals)
@@ -73,3 +80,13 @@ def shown_trace(trace: PhraseTrace, W_search, W_offer, W_value=None, decimals: i
     return replace(trace, embeddings=frozen(emb), positions=frozen(pos), positioned=frozen(x),
                    search=frozen(search), offer=frozen(offer), scores=frozen(scores),
                    weights=frozen(weights), values=frozen(values), outputs=frozen(outputs))
+
+
+def shown_row(x, focus: int, visible, W_search, W_offer, decimals: int = 2) -> np.ndarray:
+    """One focus's weights as a video shows them: the same chain as shown_trace, for one row
+    (the learning scenes draw rows, not phrases). (n,) floats adding to exactly 1.00."""
+    x = shown_matrix(x, decimals)                                          # (n, d)
+    search = _matmul_shown(x[focus:focus + 1], shown_matrix(W_search, decimals), decimals)   # (1, k)
+    offer = _matmul_shown(x, shown_matrix(W_offer, decimals), decimals)    # (n, k)
+    scores = _matmul_shown(search, offer.T, decimals)[0]                  # (n,)
+    return np.array([float(w) for w in round_weights(masked_softmax(scores, np.asarray(visible, bool)), decimals)])

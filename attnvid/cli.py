@@ -51,7 +51,7 @@ def _fit(args) -> int:
     from .fitting import as_json, as_text, run_fit, write_model
     try:
         script = load_script(args.script)
-        report = run_fit(script, steps=args.steps)
+        report = run_fit(script, steps=args.steps, prefer=args.prefer)
     except ScriptError as e:
         return print_problems(e)
     text = json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
@@ -140,6 +140,9 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("script", metavar="SCRIPT")
     f.add_argument("--format", choices=("table", "json"), default="table")
     f.add_argument("--steps", type=_positive, default=3000, help="gradient steps (default 3000)")
+    f.add_argument("--prefer", choices=("direction", "weight"), default="direction",
+                   help="direction (default): prefer matrices under which each target wins because its offer "
+                        "points closest to the search, not because it is longest; weight: the targets' weights only")
     f.add_argument("--write", metavar="OUT.yaml", help="save the fitted matrices as a model file")
     f.set_defaults(run=_fit)
     r = sub.add_parser("render", help="render scripts into publishable bundles: mp4/webm/gif, captions, "

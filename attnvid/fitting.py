@@ -1,8 +1,11 @@
 """`attnvid fit`: learn W_search and W_offer for a script's focus -> target pairs, and say
 honestly which of those relevance patterns two dimensions can hold, and why.
 
-The verdicts are exact (a linear program in attnmath.feasibility); the matrices come from
-attnmath.fit's gradient descent. `write_model` saves the fitted matrices with the script's
+The verdicts are exact (a linear program in attnmath.feasibility; for "wins by direction", that
+plus attnmath.direction.same_direction); the matrices come from attnmath.fit's gradient descent,
+by default preferring matrices under which each target wins by direction: its offer points
+closest to the focus's search vector, among offers of comparable length (the article's story;
+without the preference the longest offer tends to win). `write_model` saves the fitted matrices with the script's
 words and positions as a model file every other command reads.
 """
 from __future__ import annotations
@@ -16,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from attnmath import TIE, focus_row, format_number, format_vector, winner
+from attnmath import (DIRECTION, TIE, WEIGHT_ONLY, Decision, decide, focus_row, format_number, format_vector,
+                      same_direction, winner)
 from attnmath.feasibility import Reason, Requirement, Verdict, requirement, ties, verdict
-from attnmath.fit import FitResult, fit
+from attnmath.fit import FitResult, fit_best
 
 from .problems import Problem, ScriptError, Where
 
@@ -32,6 +36,20 @@ class TargetReport:
     alone: Verdict
     weight: float          # the target's weight under the fitted matrices
     strongest: int         # the position the focus leans on most under them (attnmath.winner)
+    decision: Decision     # under them: who won, who is best aligned, whether direction decided
+    length_ratio: float    # longest visible offer / shortest, under them
+
+    @property
+    def by_direction(self) -> bool:
+        """The target wins, and it is the best-aligned offer: direction decided."""
+        return self.decision.by == "direction" and \
+            (self.strongest == self.req.target or self.strongest in ties(self.req))
+
+    @property
+    def direction_possible(self) -> bool:
+        """Exact: some matrices make the target win with the best-aligned offer. It must be able
+        to win at all (the hull verdict), and no rival may point exactly its way."""
+        return self.alone.feasible and not same_direction(self.req.x, self.req.target, self.req.visible)
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class FitReport:
     targets: tuple[TargetReport, ...]
     steps: int
     possible_together: Verdict | None   # the targets each feasible alone, all at once
+    prefer: str = "direction"           # the fit's preference (PREFERENCES)
 
 
 def requirements(script: Script) -> list[Requirement]:
@@ -59,16 +78,30 @@ def requirements(script: Script) -> list[Requirement]:
     return reqs
 
 
-def run_fit(script: Script, steps: int = 3000, seed: int = 0) -> FitReport:
+# What `attnvid fit --prefer` may ask for: the loss's preference and the step size it trains well
+# with (with the direction terms, 0.5 overshoots into the basin where the longest offer wins).
+PREFERENCES = {"direction": (DIRECTION, 0.1), "weight": (WEIGHT_ONLY, 0.5)}
+
+
+def fit_requirements(reqs, steps: int = 3000, prefer: str = "direction") -> FitResult:
+    """The one fit every command and scene uses: `attnvid fit`, the Learning scene."""
+    preference, lr = PREFERENCES[prefer]
+    return fit_best(reqs, steps=steps, prefer=preference, lr=lr)
+
+
+def run_fit(script: Script, steps: int = 3000, prefer: str = "direction") -> FitReport:
     reqs = requirements(script)
-    result = fit(reqs, steps=steps, seed=seed)
+    result = fit_requirements(reqs, steps=steps, prefer=prefer)
     targets = []
     for req, weight in zip(reqs, result.target_weights):
         row = focus_row(req, result.W_search, result.W_offer)
-        targets.append(TargetReport(req, verdict([req]), float(weight), winner(row.weights, req.visible)))
+        lengths = np.linalg.norm(row.offers[req.visible], axis=1)
+        targets.append(TargetReport(req, verdict([req]), float(weight), winner(row.weights, req.visible),
+                                    decide(row.search, row.offers, req.visible),
+                                    float(lengths.max() / lengths.min()) if lengths.min() > 0 else float("inf")))
     alone_ok = [t.req for t in targets if t.alone.feasible]
     together = verdict(alone_ok) if 1 < len(alone_ok) < len(reqs) else None
-    return FitReport(script, result, verdict(reqs), tuple(targets), steps, together)
+    return FitReport(script, result, verdict(reqs), tuple(targets), steps, together, prefer)
 
 
 # -- reasons in words: attnmath.feasibility states the facts, these sentences are ours ---------
@@ -112,8 +145,33 @@ def _lead(t: TargetReport) -> str:
         f"{r.tokens[t.strongest]} leads"
 
 
+def _direction_verdict(t: TargetReport) -> str:
+    """Whether some matrices make the target win by direction, exactly, in words."""
+    r = t.req
+    target = r.tokens[r.target]
+    if t.direction_possible:
+        return f"by direction: possible in 2D (no rival's vector points exactly {target}'s way)"
+    if not t.alone.feasible:
+        return f"by direction: impossible in 2D ({target} cannot win at all, see above)"
+    same = ", ".join(r.tokens[j] for j in same_direction(r.x, r.target, r.visible))
+    return (f"by direction: impossible in 2D ({same} points exactly {target}'s way, and every "
+            "matrix keeps them pointing one way)")
+
+
+def _decided(t: TargetReport) -> str:
+    """What decided the fitted row: 'by direction: ...' or 'by length: ...'."""
+    r, d = t.req, t.decision
+    name = r.tokens
+    spread = f"offers {format_number(t.length_ratio, 1)}x apart in length"
+    if d.by == "direction":
+        return f"decided by direction: {name[d.winner]}'s offer points closest to {name[r.focus]}'s search ({spread})"
+    return (f"decided by length: {name[d.best_aligned]}'s offer points closest to {name[r.focus]}'s search, "
+            f"but {name[d.winner]}'s is long enough to outscore it ({spread})")
+
+
 def as_json(report: FitReport) -> dict:
     return {
+        "prefer": report.prefer,
         "W_search": report.result.W_search.tolist(),
         "W_offer": report.result.W_offer.tolist(),
         "jointly_feasible": report.joint.feasible,
@@ -132,6 +190,12 @@ def as_json(report: FitReport) -> dict:
             "ties": [t.req.tokens[j] for j in ties(t.req)],
             "weight": t.weight,
             "strongest": t.req.tokens[t.strongest],
+            "direction_possible": t.direction_possible,
+            "decided_by": t.decision.by,
+            "by_direction": t.by_direction,
+            "best_aligned": t.req.tokens[t.decision.best_aligned],
+            "longest": t.req.tokens[t.decision.longest],
+            "length_ratio": t.length_ratio,
         } for t in report.targets],
     }
 
@@ -153,7 +217,8 @@ def as_text(report: FitReport) -> str:
         if tied:
             lines.append(f"  {', '.join(tied)} shares {target}'s vector {format_vector(r.x[r.target])}, "
                          "so it always gets the same weight")
-        lines.append(f"  after fitting: {target} gets weight {format_number(t.weight)} ({_lead(t)})")
+        lines.append(f"  {_direction_verdict(t)}")
+        lines.append(f"  after fitting: {target} gets weight {format_number(t.weight)} ({_lead(t)}); {_decided(t)}")
     lines.append("")
     if report.joint.feasible:
         lines.append(f"All {len(report.targets)} patterns at once: possible in 2D "
@@ -168,7 +233,12 @@ def as_text(report: FitReport) -> str:
             lines.append(f"The ones 2D can hold on their own ({names}), at once: {word}"
                          + (f" (margin {format_number(report.possible_together.margin, 3)})."
                             if report.possible_together.feasible else "."))
-    lines.append(f"Fitted ({report.steps} steps, loss {format_number(report.result.loss, 3)}):")
+    wins = [t for t in report.targets if t.by_direction]
+    can = [t for t in report.targets if t.direction_possible]
+    lines.append(f"Won by direction after fitting: {len(wins)} of the {len(can)} targets 2D lets win by direction"
+                 + (f" ({', '.join(t.req.tokens[t.req.target] for t in wins)})." if wins else "."))
+    lines.append(f"Fitted ({report.steps} steps, preferring {report.prefer}, loss "
+                 f"{format_number(report.result.loss, 3)}):")
     for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
         lines.append(f"  {name} = [" + ", ".join(format_vector(row) for row in W) + "]")
     return "\n".join(lines) + "\n"
@@ -198,12 +268,15 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
     m = report.script.model
     out = ["# A model for `model: <this file>` in any script: the words and positions of",
            f"# {report.script.path}, with W_search and W_offer fitted by `attnvid fit` ({report.steps} steps",
-           "# of gradient descent on the cross-entropy of each target's weight; attnmath/fit.py),",
+           "# of gradient descent on the cross-entropy of each target's weight"
+           + (",\n# preferring that each target win by direction; attnmath/fit.py),"
+              if report.prefer == "direction" else "; attnmath/fit.py),"),
            f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
     for t in report.targets:
         r = t.req
         why = "" if t.alone.feasible else "; no 2D matrices can make it win"
-        out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({_lead(t)}{why})')
+        out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({_lead(t)}{why}), '
+                   f'decided by {t.decision.by}')
     out.append("")
     out.append("embeddings:")
     # alphabetical, so the file reads as a vocabulary rather than as one of the phrases

@@ -6,7 +6,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from attnmath import format_number, format_weights
+from attnmath import format_number, format_weights, geometry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,8 @@ def display_strings(script, trace) -> set[str]:
     for a in arrays:
         for row in a:
             shown.update(format_number(x) for x in row)
+    focus = trace.n - 1 if trace.focus is None else trace.focus
+    shown.update(format_number(x) for x in geometry(trace.search[focus], trace.offer).shadows)   # shadow lengths
     for row in trace.weights:
         weights = format_weights(row)
         shown.update(weights)
@@ -75,9 +77,11 @@ def redo_equations(scene) -> int:
                     added = [a + b for a, b in zip(_vector(before), _vector(m.group(1)))]
                     assert added == _vector(m.group(2)), f"{before} {text}"
                     checked += 1
-            elif m := re.fullmatch(rf"({_VEC}) · ({_VEC}) = ({_NUM})", text):
+            elif m := re.fullmatch(rf"({_VEC}) · ({_VEC})(?: / √(\d+))? = ({_NUM})", text):
                 dot = sum(a * b for a, b in zip(_vector(m.group(1)), _vector(m.group(2))))
-                assert _shown(dot) == Decimal(m.group(3)), f"{text}: by hand {_shown(dot)}"
+                if m.group(3):                                   # scale: sqrt, as a calculator does it
+                    dot = dot / Decimal(m.group(3)).sqrt()
+                assert _shown(dot) == Decimal(m.group(4)), f"{text}: by hand {_shown(dot)}"
                 checked += 1
             elif m := re.fullmatch(rf"((?:{_NUM} \+ )+{_NUM}) = ({_NUM})", text):
                 assert sum(_vector(m.group(1))) == Decimal(m.group(2)), text

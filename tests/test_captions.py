@@ -3,13 +3,17 @@ takes only its own family's placeholders, and what a script overrides reaches th
 every placeholder filled, never as literal braces."""
 import re
 
+import numpy as np
 import pytest
+
+from attnmath import format_weights
 
 from attnvid.problems import ScriptError
 from attnvid.script import load_script
 from attnvid.story import (CRAMPED, EXPLAINER, KINDS, LEARNING, WALKTHROUGH, narration_keys, narration_part,
                            placeholders_in)
 from attnvid.story.learning import CrampedData, LearningData
+from attnvid.story.walkthrough import sees
 from conftest import SCRIPTS
 
 ONE = f"""\
@@ -129,11 +133,54 @@ def test_the_causal_note_is_said_only_when_the_mask_hides_words(explainer):
 def test_learning_and_cramped_defaults_state_the_numbers(learning, cramped):
     learned = LEARNING["learned"].text(learning)
     shown = learning.shown_target_weights(-1)
-    assert learned == (f"After 3000 steps the targets get sat {shown[0]}, typed {shown[1]} and Is {shown[2]}: "
+    assert learned == (f"After 3000 steps, rounded to two decimals, the targets get sat {shown[0]}, typed {shown[1]} "
+                       f"and Is {shown[2]}: "
                        "sat and typed now win their rows; Is still does not.")
     hull = CRAMPED["hull"].text(cramped)
     assert hull.startswith("Seen from cat, Is sits inside the outline around your, warm, black and cat.")
     assert re.search(r"from \d\.\d\d to \d\.\d\d\.$", CRAMPED["sweep"].text(cramped))
+
+
+def test_learning_ends_on_the_walkthroughs_digits(explainer, learning):
+    """One quantity, one set of digits in a video: where training ends (the rounded matrices, the
+    shown chain) each target's weight is the walkthrough's, because the shipped model is this fit."""
+    walk = [format_weights(t.weights[t.focus])[t.target] for t in explainer.shown_traces()]
+    assert learning.shown_target_weights(-1) == walk
+    np.testing.assert_array_equal(learning.W_search, explainer.model.W_search)
+
+
+def test_the_scores_caption_says_what_decided_and_it_is_true(explainer):
+    """Direction or length, computed from the shown vectors: the captions name the best-aligned
+    offer and the winner, and both claims are checked here against angles and shadows."""
+    said = [WALKTHROUGH["scores"].text(t) for t in explainer.shown_traces()]
+    assert said[0].endswith("sat's offer points closest to cat's search, so it casts the longest shadow, "
+                            "though The's offer is longer: direction decided.")
+    assert said[1].endswith("direction decided.") and said[1].count("typed's offer points closest") == 1
+    assert said[2].endswith("Is's offer points closest to cat's search, but black's is long enough to cast "
+                            "the longest shadow: length decided.")
+    for t, text in zip(explainer.shown_traces(), said):
+        f, v = t.focus, t.visible[t.focus]
+        q, K = np.asarray(t.search[f]), np.asarray(t.offer)
+        angles = np.degrees(np.arccos(K @ q / np.linalg.norm(K, axis=1) / np.linalg.norm(q)))
+        closest = t.tokens[int(np.argmin(np.where(v, angles, np.inf)))]
+        top = t.tokens[int(np.argmax(np.where(v, K @ q, -np.inf)))]
+        assert f"{closest}'s offer points closest" in text
+        assert (f"but {top}'s is long enough" in text) == (closest != top)
+
+
+def test_the_special_cases_are_said(explainer):
+    one, two, three = explainer.shown_traces()
+    assert "No causal mask in this phrase: cat sees the whole phrase, words after it too, as it must, " \
+           "since sat comes after it." in WALKTHROUGH["title"].text(one)
+    assert "No causal mask" not in WALKTHROUGH["title"].text(two)
+    shared = WALKTHROUGH["positions"].text(two)
+    assert "typed and the land on the same vector, [0.50, 0.80]" in shared
+    assert np.array_equal(two.positioned[1], two.positioned[4])
+    assert "same vector" not in WALKTHROUGH["positions"].text(one) + WALKTHROUGH["positions"].text(three)
+    # every grid and weight row says what it sees: by the mask, even for a last word that sees all
+    assert [sees(t) for t in (one, two, three)] == ["the whole phrase", "itself and earlier words",
+                                                    "itself and earlier words"]
+    assert three.visible[three.focus].all()
 
 
 def test_the_scene_side_draws_exactly_the_registrys_parts():
@@ -146,3 +193,21 @@ def test_the_scene_side_draws_exactly_the_registrys_parts():
         Drawings(WALKTHROUGH).draws("score")           # a misspelt name fails when the module loads
     with pytest.raises(KeyError, match="no drawing function for the walkthrough part 'takeaway'"):
         Drawings(WALKTHROUGH)["takeaway"]
+
+
+def test_words_tied_for_the_top_at_the_shown_digits_are_named_together(write):
+    """Two words both shown at 0.40: the caption may not single out the earlier one."""
+    path = write("tie.yaml", """\
+embeddings: {a: [1.00, 0.00], b: [0.00, 1.00], c: [0.20, 0.20]}
+positions: [[0.00, 0.00], [0.00, 0.00], [0.00, 0.00]]
+W_search: [[1.00, 1.00], [1.00, 1.00]]
+W_offer: [[1.00, 0.00], [0.00, 1.00]]
+phrase: {text: a b c, focus: c, target: b}
+""")
+    (t,) = load_script(path).shown_traces()
+    shown = format_weights(t.weights[2])
+    assert shown[0] == shown[1] > shown[2]                      # a and b tie at the top
+    said = WALKTHROUGH["takeaway"].text(t)
+    assert said.startswith(f"c leans most on a and b ({shown[1]} each).")
+    assert "not on b" not in said
+    assert "The largest goes to a and b" in WALKTHROUGH["softmax"].text(t)

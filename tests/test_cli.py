@@ -20,7 +20,7 @@ def test_check_passes_every_shipped_script_and_says_who_wins():
     lines = r.stdout.splitlines()
     assert len(lines) == len(list(SCRIPTS.glob("*.yaml")))
     cat_sat = next(l for l in lines if "cat_sat.yaml" in l)
-    assert "'cat' gives its largest weight to 'sat' (0.94), the target" in cat_sat   # as the video says
+    assert "'cat' gives its largest weight to 'sat' (0.84), the target" in cat_sat   # as the video says
     assert any("model.yaml: ok: a model file: 11 words, 5 positions, 2D" in l for l in lines)
 
 
@@ -63,9 +63,9 @@ def test_numbers_markdown_is_a_table_a_blogger_can_paste():
     assert r.returncode == 0
     md = r.stdout
     assert '## "The cat sat on the" → mat' in md
-    assert "| 1 | cat | [1.00, 0.50] | [0.00, 0.10] | [1.00, 0.60] | [1.24, 1.75] | [7.30, 0.98] |" in md
+    assert "| 1 | cat | [1.00, 0.50] | [0.00, 0.10] | [1.00, 0.60] | [-1.76, 1.88] | [-4.45, -0.37] |" in md
     weights = [l for l in md.splitlines() if l.startswith("| 1 cat |")]
-    assert weights[-1] == "| 1 cat | 0.03 | 0.00 | 0.94 | 0.00 | 0.03 | 1.00 |"     # softmax of the shown scores
+    assert weights[-1] == "| 1 cat | 0.08 | 0.00 | 0.84 | 0.00 | 0.08 | 1.00 |"     # softmax of the shown scores
     assert "Numbers as the videos show them" in md
     for table_line in (l for l in md.splitlines() if l.startswith("|")):
         assert table_line.endswith("|")
@@ -74,7 +74,7 @@ def test_numbers_markdown_is_a_table_a_blogger_can_paste():
 def test_numbers_table_marks_hidden_cells_under_a_causal_mask():
     out = run("numbers", SCRIPTS / "brian_typed.yaml").stdout
     row = next(l for l in out.splitlines() if l.startswith("2 cat") and "1.00" in l)
-    assert row.split() == ["2", "cat", "0.00", "0.96", "0.04", "—", "—", "1.00"]
+    assert row.split() == ["2", "cat", "0.01", "0.93", "0.06", "—", "—", "1.00"]
     assert "hidden by the causal mask" in out
 
 
@@ -123,12 +123,13 @@ def test_numbers_say_whether_they_are_the_videos_chain_or_the_exact_floats():
     shown = run("numbers", SCRIPTS / "cat_sat.yaml").stdout
     exact = run("numbers", SCRIPTS / "cat_sat.yaml", "--values", "exact").stdout
     assert "Numbers as the videos show them" in shown and "Exact floats" in exact
-    row = lambda out: next(l for l in out.splitlines() if l.startswith("1 cat") and l.endswith("1.00")).split()
-    assert row(shown)[2:7] == ["0.03", "0.00", "0.94", "0.00", "0.03"]
-    assert row(exact)[2:7] == ["0.03", "0.00", "0.95", "0.00", "0.02"]
+    scores = lambda out: next(l for l in out.splitlines() if l.startswith("1 cat")).split()   # the first: scores
+    # the chain multiplies shown vectors, the exact floats do not: 7.14 is [-1.76, 1.88] · [-4.45, -0.37]
+    assert scores(shown)[2:7] == ["10.53", "7.14", "12.82", "6.63", "10.42"]
+    assert scores(exact)[2:7] == ["10.53", "7.13", "12.83", "6.64", "10.42"]
     # JSON stays exact by default (its documented shape); asked for, the chain says so
     data = json.loads(run("numbers", SCRIPTS / "cat_sat.yaml", "--format", "json", "--values", "shown").stdout)
     assert data["values"] == "shown"
     (t,) = load_script(SCRIPTS / "cat_sat.yaml").shown_traces()
     np.testing.assert_array_equal(np.array(data["phrases"][0]["scores"]), t.scores)
-    assert data["phrases"][0]["scores"][1][0] == 14.73                 # the review's example, by hand
+    assert data["phrases"][0]["scores"][1][1] == 7.14       # [-1.76, 1.88] · [-4.45, -0.37] = 7.1364, by hand

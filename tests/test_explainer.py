@@ -37,6 +37,12 @@ def test_the_shipped_explainer_builds_every_section_in_order(monkeypatch, tmp_pa
     traces = script.traces()
     for t in traces:                                          # the article's vectors are on screen
         assert {format_vector(v).strip("[]").split(", ")[0] for v in t.positioned} <= shown
+    # the special cases are said where the phrases play: phrase 1 unmasked, typed = the
+    said = {text for *_, text in scene.cues}
+    opening = lambda phrase: next(text for text in said if text.startswith(f"“{phrase}”"))
+    assert "No causal mask in this phrase: cat sees the whole phrase" in opening("The cat sat on the")
+    assert "typed and the land on the same vector, [0.50, 0.80]" in opening("Brian typed cat into the")
+    assert "No causal mask" not in opening("Brian typed cat into the") + opening("Is your warm black cat")
 
 
 def test_a_shortened_reordered_script_plays_just_those_sections(monkeypatch, tmp_path, write):
@@ -104,7 +110,7 @@ def test_the_captions_claims_hold():
     assert windows["bigram"][3].tolist() == [0, 0, 1, 0, 0]
     np.testing.assert_array_equal(windows["attention"], t.weights)
     # the dot product examples are the article's
-    assert [e.value for e in data.dot_examples()] == [1.0, 0.0, -1.0]
+    assert [e.value for e in data.dot_examples()] == [3.0, 0.0, -3.0]
     phrases = EXPLAINER["phrases_positioned"].text(script)
     assert "[1.00, 0.60], [1.10, 0.60], [1.20, 0.50]" in phrases
 

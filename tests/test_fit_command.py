@@ -3,9 +3,9 @@ import json
 
 import numpy as np
 
-from attnmath import Reason, Verdict, requirement, verdict
-from attnmath.fit import fit
-from attnvid.fitting import requirements, why_not
+from attnmath import WEIGHT_ONLY, Reason, Verdict, decide, requirement, verdict
+from attnmath.fit import fit_best
+from attnvid.fitting import fit_requirements, requirements, why_not
 from attnvid.script import ModelFile, load, load_script
 from conftest import SCRIPTS
 from conftest import attnvid as run
@@ -28,7 +28,7 @@ def test_fit_json_says_which_patterns_2d_can_hold():
         assert {"phrase", "focus", "target", "feasible", "margin", "ties", "weight"} <= set(t)
     # the weights are the fitted matrices' own, and feasible targets really come out on top
     reqs = requirements(load_script(SCRIPTS / "explainer.yaml"))
-    result = fit(reqs)
+    result = fit_requirements(reqs)
     np.testing.assert_array_equal(np.array(data["W_search"]), result.W_search)
     assert [t["weight"] for t in data["targets"]] == list(result.target_weights)
     assert by_target["sat"]["strongest"] == "sat" and by_target["typed"]["strongest"] == "typed"
@@ -74,9 +74,47 @@ def test_the_shipped_model_comes_from_the_fit():
     text = (SCRIPTS / "model.yaml").read_text()
     assert "attnvid fit" in text
     model = load(SCRIPTS / "model.yaml").model
-    result = fit(requirements(load_script(SCRIPTS / "explainer.yaml")))
+    result = fit_requirements(requirements(load_script(SCRIPTS / "explainer.yaml")))
     np.testing.assert_allclose(model.W_search, np.round(result.W_search, 2), atol=1e-12)
     np.testing.assert_allclose(model.W_offer, np.round(result.W_offer, 2), atol=1e-12)
+
+
+def test_fit_says_for_each_target_whether_direction_decided():
+    data = json.loads(run("fit", SCRIPTS / "explainer.yaml", "--format", "json").stdout)
+    assert data["prefer"] == "direction"
+    by_target = {t["target"]: t for t in data["targets"]}
+    for name in ("sat", "typed"):                    # possible, and the fit achieves it
+        t = by_target[name]
+        assert t["direction_possible"] and t["by_direction"] and t["decided_by"] == "direction"
+        assert t["best_aligned"] == name and t["length_ratio"] < 2
+    is_ = by_target["Is"]                            # inside the hull: cannot win at all
+    assert not is_["direction_possible"] and not is_["by_direction"]
+    assert is_["decided_by"] == "length" and is_["best_aligned"] == "Is" and is_["strongest"] == "black"
+    out = run("fit", SCRIPTS / "explainer.yaml").stdout
+    assert "decided by direction: sat's offer points closest to cat's search" in out
+    assert "decided by length: Is's offer points closest to cat's search, but black's" in out
+    assert "Won by direction after fitting: 2 of the 2 targets 2D lets win by direction (sat, typed)." in out
+
+
+def test_prefer_weight_is_the_plain_cross_entropy_fit():
+    data = json.loads(run("fit", SCRIPTS / "explainer.yaml", "--format", "json", "--prefer", "weight").stdout)
+    result = fit_best(requirements(load_script(SCRIPTS / "explainer.yaml")), prefer=WEIGHT_ONLY)
+    assert data["prefer"] == "weight"
+    np.testing.assert_array_equal(np.array(data["W_offer"]), result.W_offer)
+    # without the preference, the longest offer wins in "The cat sat on the": the story we left
+    assert {t["target"]: t["decided_by"] for t in data["targets"]}["sat"] == "length"
+
+
+def test_the_shipped_model_is_the_best_the_verdicts_allow():
+    """On the numbers the videos show: every target 2D lets win by direction wins by direction,
+    and the one that cannot win is at least the best aligned (length beats it)."""
+    script = load_script(SCRIPTS / "explainer.yaml")
+    for t, req in zip(script.shown_traces(), requirements(script)):
+        d = decide(t.search[t.focus], t.offer, t.visible[t.focus])
+        if verdict([req]).feasible:
+            assert d.by == "direction" and d.winner == t.target, t.text
+        else:
+            assert d.best_aligned == t.target and d.by == "length", t.text
 
 
 # -- reasons in words: attnmath gives the facts, attnvid.fitting.why_not the sentences ------------

@@ -60,10 +60,10 @@ def test_learning_captions_state_the_numbers():
     from attnvid.story.learning import LearningData
     from scenes.lib.base import default_script
     data = LearningData(load_script(default_script()))
-    end = [format_weights(data.rows[-1][k])[r.target] for k, r in enumerate(data.reqs)]
+    end = [format_weights(data.rows_end[k])[r.target] for k, r in enumerate(data.reqs)]   # rounded matrices
     text = LEARNING["learned"].text(data)
-    assert text == (f"After 3000 steps the targets get sat {end[0]}, typed {end[1]} and Is {end[2]}: "
-                    "sat and typed now win their rows; Is still does not.")
+    assert text == (f"After 3000 steps, rounded to two decimals, the targets get sat {end[0]}, typed {end[1]} "
+                    f"and Is {end[2]}: sat and typed now win their rows; Is still does not.")
 
 
 def test_cramped_sweeps_every_direction_and_is_never_wins(cramped):

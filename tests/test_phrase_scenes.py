@@ -140,7 +140,7 @@ phrase: {{text: The cat sat on the, focus: cat, target: sat}}
     slow = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path / "slow").time
     assert fast < 0.75 * slow
     script = load_script(path)
-    assert WALKTHROUGH["takeaway"].text(script.shown_traces()[0], script.narration) == "cat ends up closest to sat (0.94)."
+    assert WALKTHROUGH["takeaway"].text(script.shown_traces()[0], script.narration) == "cat ends up closest to sat (0.84)."
 
 
 @built
@@ -172,7 +172,7 @@ def test_two_to_ten_words_fit(words, write, tmp_path):
     positions = "\n".join(f"  - [{0.05 * i:.2f}, {-0.05 * i:.2f}]" for i in range(words))
     path = write("s.yaml", f"embeddings:\n{rows}\npositions:\n{positions}\n"
                            "W_search: [[1, 2], [-1, 1]]\nW_offer: [[2, 0], [1, -1]]\n"
-                           f"phrase: {' '.join(vocab)}\n")
+                           f"scale: {'sqrt' if words == 10 else 'none'}\nphrase: {' '.join(vocab)}\n")
     scene = build(walkthrough_class(path), tmp_path)
     assert_clean_layout(scene)
 
@@ -180,9 +180,9 @@ def test_two_to_ten_words_fit(words, write, tmp_path):
 @built
 def test_the_equation_check_catches_numbers_a_calculator_would_not_confirm(monkeypatch, tmp_path):
     """Shown from the exact floats instead of the shown chain, CatSat writes
-    [1.24, 1.75] · [8.83, 2.16] = 14.74 (by hand 14.73): the check must say so."""
+    [-1.76, 1.88] · [-4.45, -0.37] = 7.13 (by hand 7.14): the check must say so."""
     from attnvid.script import Script
     monkeypatch.setattr(Script, "shown_trace", Script.trace)
     scene = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path)
-    with pytest.raises(AssertionError, match=r"\[1\.24, 1\.75\] · \[8\.83, 2\.16\] = 14\.74: by hand 14\.73"):
+    with pytest.raises(AssertionError, match=r"\[-1\.76, 1\.88\] · \[-4\.45, -0\.37\] = 7\.13: by hand 7\.14"):
         redo_equations(scene)

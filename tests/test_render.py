@@ -3,9 +3,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from attnmath import format_weights
+from attnvid.script import load_script
 from attnvid.story import WALKTHROUGH
 
 BEATS = WALKTHROUGH.names
+from conftest import SCRIPTS
 from render_support import REFERENCE, difference, frame_at, key_frame_times, probe, srt_cues
 
 pytestmark = pytest.mark.slow
@@ -36,7 +39,8 @@ def test_subtitles_cover_every_beat_inside_the_video(catsat):
         if following:
             assert abs(following[0] - end) < 0.1          # beats follow one another, no gaps
     assert duration - cues[-1][1] < 0.5
-    assert "sat (0.94)" in cues[-1][2]
+    (t,) = load_script(SCRIPTS / "cat_sat.yaml").shown_traces()
+    assert f"sat ({format_weights(t.weights[t.focus])[t.target]})" in cues[-1][2]     # the takeaway, as computed
 
 
 @pytest.mark.parametrize("beat", BEATS)

@@ -3,59 +3,131 @@ here (through attnmath) so the scenes only draw them and tests can check every c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from attnmath import (PhraseTrace, angle_degrees, bigram_weights, format_number, format_vector,
-                      masked_softmax, ngram_weights, trace_phrase)
+                      masked_softmax, ngram_weights, round_number, trace_phrase)
+from attnmath.shown import dot_shown, shown_trace
 
-from .walkthrough import focus_of
+from .walkthrough import focus_of, shared_note
 
 if TYPE_CHECKING:
     from ..script import Script
 
-__all__ = ["DotExample", "dot_examples", "turning_dot", "order_blind", "flat_and_sharp", "fixed_windows",
-           "causal_example", "focus_word_across",
-           "embeddings_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
+__all__ = ["DotExample", "DOT_A", "dot_example", "dot_examples", "turning_dot", "length_matters", "order_blind",
+           "flat_and_sharp", "fixed_windows", "causal_example", "focus_word_across",
+           "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
+
+
+DOT_A = (1.60, 1.20)     # the fixed arrow a of the dot-product section: |a| = 2.00 exactly
 
 
 @dataclass(frozen=True)
 class DotExample:
+    """a · b on the shown (two-decimal) arrows, told two ways: component by component, and as
+    |a| |b| cos θ with the lengths to two decimals and θ in whole degrees. `dot_example` picks
+    b so that both hold when redone by hand from what is shown."""
     a: tuple[float, float]
     b: tuple[float, float]
-    value: float
+    value: float            # a · b from the shown components, rounded as shown
+    name: str = "b"         # what b is called on screen: b, b1, b2
+
+    @property
+    def a_length(self) -> str:
+        return format_number(float(np.hypot(*self.a)))
+
+    @property
+    def b_length(self) -> str:
+        return format_number(float(np.hypot(*self.b)))
+
+    @property
+    def degrees(self) -> int:
+        """The angle between the arrows, 0 to 180, in whole degrees (half away from zero)."""
+        return int(round_number(angle_degrees(self.a, self.b), 0))
 
     @property
     def equation(self) -> str:
         return f"{format_vector(self.a)} · {format_vector(self.b)} = {format_number(self.value)}"
 
+    @property
+    def formula(self) -> str:
+        """The same value as |a| |b| cos θ, from the shown lengths and the shown angle."""
+        return (f"|a| |{self.name}| cos θ = {self.a_length} × {self.b_length} × cos {self.degrees}° = "
+                f"{format_number(self.value)}")
+
+    @property
+    def holds_by_hand(self) -> bool:
+        """|a| × |b| × cos θ from the shown factors rounds to the shown a · b."""
+        return _by_hand(self.a_length, self.b_length, self.degrees) == round_number(self.value)
+
+
+def _by_hand(a_length: str, b_length: str, degrees: int) -> Decimal:
+    cos = Decimal(repr(float(np.cos(np.radians(degrees)))))
+    return round_number(float(Decimal(a_length) * Decimal(b_length) * cos))
+
+
+def dot_example(length: float, degrees: int, turn: int = 1, a=DOT_A, name: str = "b") -> DotExample | None:
+    """b of `length` at `degrees` from a (turned anticlockwise for turn=1, clockwise for -1),
+    its components rounded to two decimals: of the two-decimal arrows within 0.05 of that
+    ideal, the nearest whose shown length, whole-degree angle and |a| |b| cos θ all agree with
+    its components. None if there is none (rounding can make every one drift)."""
+    phi = np.arctan2(a[1], a[0]) + turn * np.radians(degrees)
+    ideal = length * np.array([np.cos(phi), np.sin(phi)])
+    centre = [round_number(x) for x in ideal]
+    found = []
+    for i in range(-5, 6):
+        for j in range(-5, 6):
+            b = (float(centre[0] + Decimal(i) / 100), float(centre[1] + Decimal(j) / 100))
+            e = DotExample(tuple(a), b, float(dot_shown(a, b)), name)
+            if e.b_length == format_number(length) and e.degrees == degrees and e.holds_by_hand:
+                found.append((float(np.hypot(*(np.array(b) - ideal))), e))
+    return min(found, key=lambda f: f[0])[1] if found else None
+
 
 def dot_examples() -> list[DotExample]:
-    """The article's three: same direction, right angle, opposite."""
-    a = (1.0, 0.0)
-    return [DotExample(a, b, float(np.dot(a, b))) for b in ((1.0, 0.0), (0.0, 1.0), (-1.0, 0.0))]
+    """a = [1.60, 1.20] against three arrows of length 1.50: the same direction, a right angle,
+    opposed. Only the angle changes: 3.00, 0.00, -3.00."""
+    return [dot_example(1.5, d) for d in (0, 90, 180)]
 
 
-def turning_dot(steps: int = 36) -> list[DotExample]:
-    """[1, 0] against a unit arrow turning once round, in `steps` equal turns."""
-    a = (1.0, 0.0)
+def length_matters() -> tuple[DotExample, DotExample]:
+    """A short arrow close to a (length 1.00, 20° off) and a long one further off (length 3.00,
+    50° off, on a's other side): the long one scores more."""
+    return dot_example(1.0, 20, turn=-1, name="b1"), dot_example(3.0, 50, name="b2")
+
+
+def turning_dot(steps: int = 24, length: float = 1.5) -> list[DotExample]:
+    """b of `length` turning once round anticlockwise from a's direction in `steps` equal turns.
+    Where no two-decimal arrow holds by hand at a turn's exact angle, the nearest whole degree
+    that has one is used (never more than a few degrees off)."""
     out = []
     for k in range(steps + 1):
-        th = 2 * np.pi * k / steps
-        b = (float(np.cos(th)), float(np.sin(th)))
-        out.append(DotExample(a, b, float(np.dot(a, b))))
+        turned = round(360 * k / steps)
+        degrees, turn = (turned, 1) if turned <= 180 else (360 - turned, -1)
+        for off in (0, 1, -1, 2, -2, 3, -3):
+            d = min(max(degrees + off, 0), 180)
+            e = dot_example(length, d, turn)
+            if e is not None:
+                out.append(e)
+                break
+        else:
+            raise ValueError(f"no two-decimal arrow of length {length} holds by hand near {degrees}°")
     return out
 
 
 def order_blind(script: "Script", first: str = "cat", second: str = "sat") -> tuple[PhraseTrace, PhraseTrace]:
-    """"cat sat" and "sat cat" with no positions: attention sees the same set of vectors."""
+    """"cat sat" and "sat cat" with no positions and no mask: attention sees the same set of
+    vectors. As the videos show them (the shown chain), like every other trace on screen."""
     m = script.model
     zero = np.zeros((2, m.dimensions))
     traces = []
     for words in ((first, second), (second, first)):
         emb = [m.embeddings[m.vocabulary_key(w)] for w in words]
-        traces.append(trace_phrase(words, emb, zero, m.W_search, m.W_offer, m.W_value, scale=m.scale))
+        exact = trace_phrase(words, emb, zero, m.W_search, m.W_offer, m.W_value, mask="none", scale=m.scale)
+        traces.append(shown_trace(exact, m.W_search, m.W_offer, m.W_value))
     return traces[0], traces[1]
 
 
@@ -116,3 +188,11 @@ def positional_encodings_facts(script: "Script") -> dict[str, str]:
 def phrases_positioned_facts(script: "Script") -> dict[str, str]:
     word, found = focus_word_across(script.shown_traces())
     return {"word": word, "vectors": ", ".join(format_vector(t.positioned[i]) for _, t, i in found)}
+
+
+def bigrams_facts(script: "Script") -> dict[str, str]:
+    """The attention grid beside the fixed windows is the causal example's: when two of its
+    positions share one vector, a row that sees both splits its weight evenly, and we say why."""
+    t, _ = causal_example(script.shown_traces())
+    note = shared_note(t)
+    return {"shared": f"{note} That is why a row can split its weight evenly." if note else ""}

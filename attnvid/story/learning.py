@@ -12,9 +12,10 @@ import numpy as np
 
 from attnmath import format_number, format_weights, leaders, sweep_winners
 from attnmath.feasibility import inside_convex_hull, rivals, verdict
-from attnmath.fit import dimension_sweep, fit
+from attnmath.fit import dimension_sweep
+from attnmath.shown import shown_matrix, shown_row
 
-from ..fitting import focus_rows, requirements
+from ..fitting import fit_requirements, focus_rows, requirements
 
 if TYPE_CHECKING:
     from ..script import Script
@@ -33,24 +34,31 @@ class LearningData:
 
     def __init__(self, script: "Script", steps: int = 3000):
         self.reqs = requirements(script)
-        self.result = fit(self.reqs, steps=steps)
+        self.result = fit_requirements(self.reqs, steps=steps)      # the fit `attnvid fit` runs
         self.history = self.result.history
         self.rows = [focus_rows(self.reqs, h.W_search, h.W_offer) for h in self.history]
         self.steps = steps
+        # where training ends on screen: the matrices rounded as the model file keeps them, and
+        # each row computed on shown numbers, so the digits match the walkthrough's of a script
+        # whose model is this fit (the shipped one is)
+        self.W_search = shown_matrix(self.result.W_search)
+        self.W_offer = shown_matrix(self.result.W_offer)
+        self.rows_end = [shown_row(r.x, r.focus, r.visible, self.W_search, self.W_offer) for r in self.reqs]
 
     @property
     def targets(self) -> list[str]:
         return [r.tokens[r.target] for r in self.reqs]
 
     def shown_target_weights(self, step_index: int) -> list[str]:
-        """Each target's weight as displayed, at one recorded step."""
-        return [format_weights(self.rows[step_index][k])[r.target] for k, r in enumerate(self.reqs)]
+        """Each target's weight as displayed, at one recorded step (-1: the rounded end)."""
+        rows = self.rows_end if step_index == -1 else self.rows[step_index]
+        return [format_weights(rows[k])[r.target] for k, r in enumerate(self.reqs)]
 
     @property
     def winners_at_end(self) -> list[bool]:
         """For each phrase, whether its target has the top weight after training (a tie at
         the top counts: float noise never decides who wins)."""
-        return [r.target in leaders(self.rows[-1][k], r.visible) for k, r in enumerate(self.reqs)]
+        return [r.target in leaders(self.rows_end[k], r.visible) for k, r in enumerate(self.reqs)]
 
 
 class CrampedData:

@@ -101,16 +101,16 @@ def _beat(name: str, caption: str, **marks) -> Part:
 
 WALKTHROUGH = Kind("walkthrough", (
     _beat("title", "“{phrase}” should lead to “{predict}”. We follow one word, {focus}, "
-                   "and watch where its attention goes."),
+                   "and watch where its attention goes.{unmasked_note}"),
     _beat("embeddings", "Every word starts out as a learned vector. These are 2D, "
                         "so each arrow can be read straight off the grid."),
-    _beat("positions", "Attention on its own has no sense of order, so each position adds a small "
-                       "vector of its own. From here on, the sums are what the model works with."),
+    _beat("positions", "Without positions, a score depends only on which two words meet, not where they "
+                       "stand. So each position adds a small vector of its own; from here on, the sums "
+                       "are what the model works with.{shared_note}"),
     _beat("projections", "Two learned matrices reshape the plane. W_search turns every vector into "
                          "what that word is looking for; W_offer turns it into what the word has to offer.",
           gif="start"),
-    _beat("scores", "{focus} compares its search vector with each offer vector. The dot product is "
-                    "large when the two arrows point the same way."),
+    _beat("scores", "Each score is {focus}'s search length times an offer's shadow on the search line. {decided}"),
     _beat("softmax", "Softmax turns {focus}'s scores into weights that are positive and add up to 1. "
                      "The largest goes to {winner}: {winner_weight}.{mask_note}"),
     _beat("weighted_sum", "{focus}'s new vector is the weighted sum of the words' vectors: each one "
@@ -125,9 +125,9 @@ LEARNING = Kind("learning", tuple(Part(name, caption, learning.LEARNING_PLACEHOL
                                   for name, caption in (
     ("random_start", "Before training the two matrices are random, and the targets get little: {start}."),
     ("training", "Training nudges both matrices a little at a time, always in the direction that "
-                 "gives each target more weight. The loss, how surprised the model is by the "
-                 "targets, falls as it goes."),
-    ("learned", "After {steps} steps the targets get {end}: {outcome}."),
+                 "gives each target more weight and turns its offer towards the focus's search. "
+                 "The loss, how surprised the model is by the targets, falls as it goes."),
+    ("learned", "After {steps} steps, rounded to two decimals, the targets get {end}: {outcome}."),
 )))
 
 CRAMPED = Kind("cramped", tuple(Part(name, caption, learning.CRAMPED_PLACEHOLDERS, learning.cramped_facts)
@@ -149,12 +149,12 @@ EXPLAINER = Kind("explainer", (
     _section("embeddings", "Here is the whole toy vocabulary, one arrow per word. Real models use "
                            "hundreds or thousands of numbers per word; two are enough to see the idea. "
                            "{cat_typed}", ("cat_typed",), explainer.embeddings_facts, reads=("model",)),
-    _section("dot_product", "The dot product says how much two arrows point the same way: 1 when "
-                            "they agree, 0 at a right angle, -1 when they are opposed. Watch it change "
-                            "as one arrow turns.", reads=()),
-    _section("positions_needed", "Without positions, attention cannot tell {pair} from {swapped}: it "
-                                 "sees the same two vectors, and each word gets the same output as "
-                                 "before, just in the other order.", ("pair", "swapped"),
+    _section("dot_product", "The dot product, a · b = |a| |b| cos θ, grows with how closely two arrows "
+                            "point the same way and with their lengths: zero at a right angle, negative "
+                            "when opposed. A longer arrow can outscore a better-aligned short one.", reads=()),
+    _section("positions_needed", "With no mask and no positions, attention cannot tell {pair} from "
+                                 "{swapped}: it sees the same two vectors, and each word gets the same "
+                                 "output as before, just in the other order.", ("pair", "swapped"),
              explainer.positions_needed_facts, reads=("model",)),
     _section("positional_encodings", "So each position gets a small vector of its own, added to "
                                      "whatever word sits there. These are the {count} used here.",
@@ -170,7 +170,8 @@ EXPLAINER = Kind("explainer", (
                                  "all alike; attention's weights depend on the words, and they are sharp."),
     _section("bigrams", "A bigram model looks only at the word just before; an n-gram model at a "
                         "fixed few, all alike. Attention looks at every earlier word and lets their "
-                        "content decide how much each one counts."),
+                        "content decide how much each one counts.{shared}", ("shared",),
+             explainer.bigrams_facts),
     _section("cramped", None),                # the Cramped scene's beats
     _section("names", "W_search is what most explanations call the query matrix, and W_offer the "
                       "key matrix. The names differ; the arithmetic is the same.", reads=("model",)),

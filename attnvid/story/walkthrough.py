@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from attnmath import PhraseTrace, round_weights
+from attnmath import PhraseTrace, decide, format_vector, geometry, round_weights
 
-__all__ = ["PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "facts"]
+__all__ = ["PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
+           "unmasked_note", "shared_vectors", "shared_note", "facts"]
 
 PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
-                "target_weight", "verdict", "mask_note")
+                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note")
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,12 @@ class FocusFacts:
     target_weight: Optional[str]
     tied_with_target: tuple[int, ...]
     hidden: tuple[int, ...]          # positions the focus cannot see (causal mask)
+    leaders: tuple[int, ...] = ()    # every position whose shown weight equals the top one
 
     @property
     def target_wins(self) -> bool:
-        return self.target is not None and (self.winner == self.target or self.winner in self.tied_with_target)
+        return self.target is not None and (self.target in self.leaders or self.winner == self.target
+                                            or self.winner in self.tied_with_target)
 
 
 def focus_of(trace: PhraseTrace) -> int:
@@ -45,31 +48,97 @@ def focus_facts(trace: PhraseTrace) -> FocusFacts:
     winner = trace.strongest(f)
     t = trace.target
     tied = tuple(j for j in trace.ties_with(t) if trace.visible[f, j]) if t is not None else ()
+    top = tuple(j for j in range(trace.n) if trace.visible[f, j] and shown[j] == shown[winner])
     return FocusFacts(
         focus=f, winner=winner, winner_weight=f"{shown[winner]:.2f}", target=t,
         target_weight=None if t is None else f"{shown[t]:.2f}", tied_with_target=tied,
-        hidden=tuple(int(j) for j in range(trace.n) if not trace.visible[f, j]))
+        hidden=tuple(int(j) for j in range(trace.n) if not trace.visible[f, j]), leaders=top)
+
+
+def _names(trace: PhraseTrace, positions) -> str:
+    """'sat', 'Is and your', 'a, b and c': every word tied for the top, so none is singled out."""
+    words = [trace.tokens[j] for j in positions]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def verdict(trace: PhraseTrace) -> str:
     """The takeaway, stated from the numbers: never typed, so it cannot go stale."""
     facts = focus_facts(trace)
     word = lambda i: trace.tokens[i]
-    focus, winner = word(facts.focus), word(facts.winner)
+    focus, winner = word(facts.focus), _names(trace, facts.leaders or (facts.winner,))
+    each = " each" if len(facts.leaders) > 1 else ""
     goal = f" That is the cue that points towards “{trace.predict}”." if trace.predict else ""
     if facts.target is None:
-        return f"{focus} leans most on {winner} ({facts.winner_weight})."
+        return f"{focus} leans most on {winner} ({facts.winner_weight}{each})."
     if facts.target_wins:
-        text = f"{focus} leans most on {word(facts.target)} ({facts.target_weight}).{goal}"
+        text = f"{focus} leans most on {winner} ({facts.target_weight}{each}).{goal}"
         if facts.tied_with_target:
             twins = ", ".join(word(j) for j in facts.tied_with_target)
             text += f" {twins} shares its vector exactly, so it gets the same weight."
         return text
-    return (f"{focus} leans most on {winner} ({facts.winner_weight}), not on {word(facts.target)} "
+    return (f"{focus} leans most on {winner} ({facts.winner_weight}{each}), not on {word(facts.target)} "
             f"({facts.target_weight}). These matrices do not make {word(facts.target)} win here.")
 
 
 MASK_NOTE = " Later words are hidden by the causal mask: their weight is exactly 0."
+
+
+def decided(trace: PhraseTrace) -> str:
+    """Why the top score is the top score: the offer pointing closest to the focus's search
+    (direction), or a longer offer outscoring it (length). Every score of the row is
+    |search| times that offer's shadow on the search line, so the longest shadow wins."""
+    f = focus_of(trace)
+    d = decide(trace.search[f], trace.offer, trace.visible[f])
+    word = trace.tokens
+    focus, win = word[f], word[d.winner]
+    if d.by == "direction" and d.longest == d.winner:
+        return (f"{win}'s offer points closest to {focus}'s search and is also the longest, so it casts "
+                f"the longest shadow: direction and length agree.")
+    if d.by == "direction":
+        return (f"{win}'s offer points closest to {focus}'s search, so it casts the longest shadow, "
+                f"though {word[d.longest]}'s offer is longer: direction decided.")
+    if geometry(trace.search[f], trace.offer).shadows[d.winner] > 0:
+        return (f"{word[d.best_aligned]}'s offer points closest to {focus}'s search, but {win}'s is long "
+                f"enough to cast the longest shadow: length decided.")
+    return (f"Every offer points away from {focus}'s search; {win}'s shadow reaches back least, so its "
+            f"score is the highest: length decided.")
+
+
+def sees(trace: PhraseTrace) -> str:
+    """What a row can see, for a label on every score grid and weight row: said by the mask,
+    so the last word of a causal phrase sees "itself and earlier words" (all of them, yet the
+    mask is on and the viewer should know it)."""
+    return "the whole phrase" if trace.mask == "none" else "itself and earlier words"
+
+
+def unmasked_note(trace: PhraseTrace) -> str:
+    """Said when a phrase runs without the causal mask, and why it must (the target comes later)."""
+    f = focus_of(trace)
+    if trace.mask != "none" or trace.n < 2:
+        return ""
+    focus = trace.tokens[f]
+    note = f" No causal mask in this phrase: {focus} sees the whole phrase, words after it too"
+    if trace.target is not None and trace.target > f:
+        return note + f", as it must, since {trace.tokens[trace.target]} comes after it."
+    return note + "."
+
+
+def shared_vectors(trace: PhraseTrace) -> list[tuple[int, ...]]:
+    """Groups of positions whose positioned vectors are equal (as shown): one arrow, two words."""
+    groups: dict[tuple, list[int]] = {}
+    for i, v in enumerate(trace.positioned):
+        groups.setdefault(tuple(format_vector(v).strip("[]").split(", ")), []).append(i)
+    return [tuple(g) for g in groups.values() if len(g) > 1]
+
+
+def shared_note(trace: PhraseTrace) -> str:
+    """Said when two positions land on one vector: attention can never tell them apart."""
+    out = ""
+    for group in shared_vectors(trace):
+        names = " and ".join(trace.tokens[i] for i in group)
+        out += (f" {names} land on the same vector, {format_vector(trace.positioned[group[0]])}: "
+                f"any word that sees both gives them the same weight.")
+    return out
 
 
 def facts(trace: PhraseTrace) -> dict[str, str]:
@@ -80,9 +149,12 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "predict": trace.predict or "the next word",
         "focus": trace.tokens[f.focus],
         "target": trace.tokens[f.target] if f.target is not None else trace.tokens[f.winner],
-        "winner": trace.tokens[f.winner],
+        "winner": _names(trace, f.leaders or (f.winner,)),
         "winner_weight": f.winner_weight,
         "target_weight": f.target_weight or f.winner_weight,
         "verdict": verdict(trace),
         "mask_note": MASK_NOTE if f.hidden else "",
+        "decided": decided(trace),
+        "unmasked_note": unmasked_note(trace),
+        "shared_note": shared_note(trace),
     }

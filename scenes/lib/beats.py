@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, Create, DashedLine, Indicate, Line,
-                   MathTex, ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup,
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circumscribe, Create, DashedLine, Indicate, Line,
+                   MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup,
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
-from attnmath import PhraseTrace, format_number, format_vector, format_weights
+from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
 from attnvid.script import Model
 from attnvid.story import WALKTHROUGH
-from attnvid.story.walkthrough import focus_facts
+from attnvid.story.walkthrough import focus_facts, sees, shared_vectors
 
 from . import style
 from .base import Drawings
@@ -55,7 +55,7 @@ class Walk:
     title_card: Optional[tuple] = None
 
     def __post_init__(self):
-        self.colours = [style.token_colour(i) for i in range(self.trace.n)]
+        self.colours = [style.word_colour(tok, self.model.embeddings) for tok in self.trace.tokens]
         self.facts = focus_facts(self.trace)
 
     @property
@@ -254,7 +254,10 @@ def positions(w: Walk) -> None:
     embs = [NumberText(format_vector(t.embeddings[i]), size=26) for i in range(t.n)]
     sums = [NumberText(f"+ {format_vector(t.positions[i])} = {format_vector(t.positioned[i])}", size=26)
             for i in range(t.n)]
-    column = panel_column([heading] + [_row(a, b, c, buff=0.2) for a, b, c in zip(words, embs, sums)],
+    # positions that land on one vector are marked: from here on attention cannot tell them apart
+    shared = [text(" = ".join(t.tokens[i] for i in g) + ": one vector", size=24, colour=style.MUTED)
+              for g in shared_vectors(t)]
+    column = panel_column([heading] + [_row(a, b, c, buff=0.2) for a, b, c in zip(words, embs, sums)] + shared,
                           Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
     old_heading, *old_rows = list(w.panel)
     # the old rows slide into the new layout first, so every row keeps one size
@@ -270,6 +273,8 @@ def positions(w: Walk) -> None:
         steps.append((emb, pos, total))
         w.play(grow(plane, pos), FadeIn(sums[i], shift=0.1 * LEFT), run_time=1.0 if slow else 0.45)
         w.play(grow(plane, total), emb.animate.set_opacity(0.3), run_time=1.0 if slow else 0.45)
+    if shared:
+        w.play(*[FadeIn(m) for m in shared], run_time=0.6)
     # the sums replace the embeddings; the small position arrows go
     for emb, pos, total in steps:
         total.label, emb.label = emb.label, None
@@ -330,8 +335,9 @@ def projections(w: Walk) -> None:
 # -- 5. dot products --------------------------------------------------------------------------
 
 GRID_BIG = Box(PANEL.cx, PANEL.cy + 0.45, PANEL.w, PANEL.h - 1.0)
-GRID_SMALL = Box(PANEL.left + PANEL.w * 0.33, PANEL.top - 1.45, PANEL.w * 0.64, 2.9)
-FORMULA = Box(PANEL.left + PANEL.w * 0.82, PANEL.top - 1.45, PANEL.w * 0.32, 1.2)
+GRID_SMALL = Box(PANEL.left + PANEL.w * 0.33, PANEL.top - 1.25, PANEL.w * 0.64, 2.5)
+FORMULA = Box(PANEL.left + PANEL.w * 0.82, PANEL.top - 1.25, PANEL.w * 0.32, 1.2)
+BARS = Box(PANEL.cx, (GRID_SMALL.bottom - 0.95 + PANEL.bottom) / 2, PANEL.w, GRID_SMALL.bottom - 0.95 - PANEL.bottom)
 
 
 @BEATS.draws("scores")
@@ -349,21 +355,36 @@ def scores(w: Walk) -> None:
     w.play(*fade, run_time=0.6)
     plane.forget(*others)
     w.grid = ScoreGrid(t.tokens, w.colours, GRID_BIG, hidden=~t.visible)
+    w.grid.add(sees_label(w.grid, f"each row sees {sees(t)}"))
     unseen = [w.offer[j] for j in range(t.n) if not t.visible[f, j]]   # hidden by the mask
     w.play(FadeIn(w.grid), *[v.animate.set_opacity(0.15) for v in unseen],
            *[v.label.animate.set_opacity(0.3) for v in unseen if v.label is not None], run_time=0.8)
     visible = [j for j in range(t.n) if t.visible[f, j]]
     qv = np.array(t.search[f], float)
+    shadow_lengths = geometry(t.search[f], t.offer).shadows          # from the shown vectors
+    scaled = "" if t.scale == 1.0 else f" / √{round(1 / t.scale ** 2)}"     # scale: sqrt, said in full
+    lanes = ShadowLanes(plane, qv, [t.offer[j] for j in visible])
+    feet = {j: (np.array(t.offer[j], float) @ qv) / max(qv @ qv, 1e-12) * qv for j in visible}
+    lengths = {j: NumberText(format_number(shadow_lengths[j]), size=18, colour=w.colours[j]) for j in visible}
+    spots = place_labels([lanes.point(k, feet[j])[:2] for k, j in enumerate(visible)],
+                         [lanes.outward(feet[j])[:2] for j in visible],
+                         [(lengths[j].width, lengths[j].height) for j in visible],
+                         obstacles=[box_of(m) for _, m in w.labels()] + lanes.obstacles(feet, visible, keep),
+                         bounds=PLANE)
+    for j, spot in zip(visible, spots):
+        lengths[j].move_to([spot.cx, spot.cy, 0])
+    search_line = lanes.search_line()
+    w.play(Create(search_line), run_time=0.5)
     eq_box = Box(PANEL.cx, PANEL.bottom + 0.3, PANEL.w, 0.55)
+    kept = []           # each shadow stays on its own lane, labelled with its length: the longest wins
     for k, j in enumerate(visible):
         slow = k < 2
         o = w.offer[j]
         ov = np.array(t.offer[j], float)
-        foot = (ov @ qv) / max(qv @ qv, 1e-12) * qv
-        drop = DashedLine(plane.to_screen(ov), plane.to_screen(foot), color=style.OFFER_LIGHT, stroke_width=2.5)
-        shadow = Line(plane.to_screen((0, 0)), plane.to_screen(foot), color=style.OFFER_LIGHT, stroke_width=8,
-                      stroke_opacity=0.7)
-        eq = NumberText(f"{format_vector(t.search[f])} · {format_vector(t.offer[j])} = "
+        foot = feet[j]
+        drop = DashedLine(plane.to_screen(ov), lanes.point(k, foot), color=style.OFFER_LIGHT, stroke_width=2.5)
+        shadow = Line(lanes.point(k, (0, 0)), lanes.point(k, foot), color=w.colours[j], stroke_width=7)
+        eq = NumberText(f"{format_vector(t.search[f])} · {format_vector(t.offer[j])}{scaled} = "
                         f"{format_number(t.scores[f, j])}", size=26)
         fit(eq, eq_box)
         score = w.grid.number(f, j, format_number(t.scores[f, j]))
@@ -373,14 +394,76 @@ def scores(w: Walk) -> None:
         w.play(FadeTransform(eq.copy(), score), run_time=0.9 if slow else 0.45)
         w.scene.remove(score)
         w.grid.add(score)
-        w.play(FadeOut(drop), FadeOut(shadow), FadeOut(eq), FadeOut(cell),
+        length = lengths[j]
+        w.play(FadeOut(drop), FadeOut(eq), FadeOut(cell), shadow.animate.set_stroke(opacity=0.55), FadeIn(length),
                o.animate.set_color(style.OFFER), q.animate.set_color(style.SEARCH), run_time=0.5 if slow else 0.3)
+        kept.append((j, shadow, length))
+    best = max(kept, key=lambda item: shadow_lengths[item[0]])
+    w.play(best[1].animate.set_stroke(opacity=1.0), Indicate(best[2], color=style.HIGHLIGHT),
+           Circumscribe(w.grid.cells[f][best[0]], color=style.HIGHLIGHT, buff=0.02), run_time=1.0)
+    w.play(*[FadeOut(m) for _, sh, ln in kept for m in (sh, ln)], FadeOut(search_line), run_time=0.4)
     rest = [w.grid.number(i, j, format_number(t.scores[i, j]), colour=style.MUTED)
             for i in range(t.n) for j in range(t.n) if t.visible[i, j] and i != f]
     w.play(LaggedStart(*[FadeIn(r) for r in rest], lag_ratio=0.04), run_time=1.5)
     w.scene.remove(*rest)
     w.grid.add(*rest)
     w.panel = VGroup(w.grid)
+
+
+def sees_label(anchor, s: str) -> Text:
+    """What a grid's rows can see, in small muted words over it."""
+    return text(s, size=16, colour=style.MUTED).next_to(anchor, UP, buff=0.06)
+
+
+def _clip_line(point, direction, box: Box) -> tuple[np.ndarray, np.ndarray]:
+    """Where the line through `point` along unit `direction` enters and leaves `box`."""
+    lo, hi = -np.inf, np.inf
+    for axis, (low, high) in enumerate(((box.left, box.right), (box.bottom, box.top))):
+        if abs(direction[axis]) < 1e-12:
+            continue
+        t1, t2 = (low - point[axis]) / direction[axis], (high - point[axis]) / direction[axis]
+        lo, hi = max(lo, min(t1, t2)), min(hi, max(t1, t2))
+    if lo > hi:                                     # the line misses the box: nothing to draw
+        lo = hi = 0.0
+    return point + direction * lo, point + direction * hi
+
+
+class ShadowLanes:
+    """Where each offer's shadow on the search line is drawn: side by side, on parallel lanes
+    beside the line (on the side with fewer offer tips), so shadows of similar length never
+    hide each other and read as a bar chart laid along the search direction."""
+
+    def __init__(self, plane: LivePlane, search, offers):
+        self.plane = plane
+        a, b = plane.to_screen((0, 0)), plane.to_screen(search)
+        self.along = (b - a) / max(np.linalg.norm(b - a), 1e-9)               # screen unit vector
+        normal = np.array([-self.along[1], self.along[0], 0.0])
+        sides = [np.sign((plane.to_screen(o) - a) @ normal) for o in offers]
+        self.across = normal * (-1.0 if sum(sides) > 0 else 1.0)
+        self.gap = min(0.2, 1.4 / max(len(offers), 1))
+
+    def point(self, lane: int, p) -> np.ndarray:
+        """A plane point (on the search line) moved onto lane `lane`."""
+        return self.plane.to_screen(p) + self.across * self.gap * (lane + 1)
+
+    def search_line(self) -> DashedLine:
+        """The whole line the search vector lies on, across the plane: where the shadows fall."""
+        ends = _clip_line(self.plane.to_screen((0, 0)), self.along, self.plane.region)
+        return DashedLine(*ends, color=style.SEARCH_LIGHT, stroke_width=1.5, stroke_opacity=0.6)
+
+    def obstacles(self, feet, visible, vectors) -> list:
+        """What a shadow's label must keep off: the lanes and the vectors on the plane."""
+        out = []
+        for k, j in enumerate(visible):
+            out += segment_boxes(self.point(k, (0, 0)), self.point(k, feet[j]))
+        for v in vectors:
+            out += segment_boxes(self.plane.to_screen(v.start), self.plane.to_screen(v.end))
+        return out
+
+    def outward(self, foot) -> np.ndarray:
+        """Past the end of a shadow: along the search direction, or back for a negative one."""
+        screen = self.plane.to_screen(foot) - self.plane.to_screen((0, 0))
+        return self.along if screen @ self.along >= 0 else -self.along
 
 
 # -- 6. softmax -------------------------------------------------------------------------------
@@ -397,15 +480,18 @@ def softmax(w: Walk) -> None:
     formula = MathTex(r"w_j = \frac{e^{s_j}}{\sum_k e^{s_k}}", font_size=40, color=style.TEXT)
     fit(formula, FORMULA)
     w.play(Create(ring), FadeIn(formula), run_time=0.8)
-    bars_box = Box(PANEL.cx, PANEL.bottom + 1.3, PANEL.w, 2.6)
-    w.bars = WeightBars(t.tokens, w.colours, t.weights[f], shown, bars_box, hidden)
+    w.bars = WeightBars(t.tokens, w.colours, t.weights[f], shown, BARS, hidden)
     w.play(FadeIn(w.bars.baseline), FadeIn(w.bars.labels), run_time=0.4)
     w.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in w.bars.bars], lag_ratio=0.1),
            LaggedStart(*[FadeIn(v) for v in w.bars.values], lag_ratio=0.1), run_time=1.4)
     anims = []   # hidden words show as grey bars at 0.00; the caption says why
     total = NumberText(" + ".join(x for x, h in zip(shown, hidden) if not h) + f" = {sum(float(x) for x in shown):.2f}",
                        size=22, colour=style.MUTED)
-    fit(total, Box(PANEL.cx, GRID_SMALL.bottom - 0.3, PANEL.w, 0.4))
+    fit(total, Box(PANEL.cx, GRID_SMALL.bottom - 0.25, PANEL.w, 0.36))
+    notes = text(f"{t.tokens[f]} sees {sees(t)}; each weight is rounded so the row adds to 1.00",
+                 size=16, colour=style.MUTED)
+    fit(notes, Box(PANEL.cx, GRID_SMALL.bottom - 0.62, PANEL.w, 0.26))
+    total = VGroup(total, notes)
     win = w.facts.winner
     w.play(Indicate(w.bars.bars[win], color=style.HIGHLIGHT, scale_factor=1.15),
            Indicate(w.chips[win], color=style.HIGHLIGHT), FadeIn(total), *anims, run_time=1.0)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Indicate, LaggedStart, Line, MathTex, Rectangle, UpdateFromAlphaFunc, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Arc, Indicate, LaggedStart, Line, MathTex, Rectangle, UpdateFromAlphaFunc,
+                   VGroup)
 
-from attnmath import format_vector, format_weights
+from attnmath import format_number, format_vector, format_weights
 from attnvid.script import Script
 from attnvid.story import EXPLAINER
 from attnvid.story import explainer as data
+from attnvid.story import walkthrough as walk
 from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
@@ -75,7 +77,7 @@ def embeddings(scene: NarratedScene, script: Script, traces) -> None:
     m = script.model
     words = list(m.embeddings)
     vecs = np.array([m.embeddings[w] for w in words])
-    colours = [style.token_colour(i) for i in range(len(words))]
+    colours = [style.word_colour(w, m.embeddings) for w in words]
 
     clear_stage(scene)
     plane, ticks = _board(vecs)
@@ -97,50 +99,191 @@ def embeddings(scene: NarratedScene, script: Script, traces) -> None:
 
 # -- 2. the dot product -----------------------------------------------------------------------
 
+# no chips in the explainer: the plane and the panel take the top band too
+_DOT_PLANE = Box(-4.15, 0.4, 5.6, 6.5)
+_DOT_PANEL = Box(2.9, 0.4, 7.6, 6.5)
+
+
 @captioned("dot_product")
 def dot_product(scene: NarratedScene, script: Script, traces) -> None:
-    examples, turning = data.dot_examples(), data.turning_dot()
+    """a · b = |a| |b| cos θ: a fixed arrow a against b at 0°, 90° and 180° (same length, so only
+    the angle changes), then b turning once round, then a short well-aligned b1 against a long
+    worse-aligned b2 (the long one wins). Every equation is shown both ways and holds by hand."""
+    examples, turning, (b1, b2) = data.dot_examples(), data.turning_dot(), data.length_matters()
+    first = examples[0]
+    panel = _DOT_PANEL
 
     clear_stage(scene)
-    region = Box(PLANE.cx, PLANE.cy, PLANE.w, PLANE.h)
-    plane, ticks = _board(np.array([[1.3, 1.3], [-1.3, -1.3]]), region)
-    a = plane.vector(examples[0].a, colour=style.SEARCH, width=6)
-    v = plane.vector(examples[0].b, colour=style.OFFER, width=6)
-    scene.play(FadeIn(plane), FadeIn(ticks), FadeIn(a), FadeIn(v), run_time=scene.t(0.8))
-    eqs = VGroup(*[NumberText(e.equation, size=28) for e in examples]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-    fit(eqs, Box(PANEL.cx, PANEL.top - 1.3, PANEL.w, 2.0))
-    for e, eq in zip(examples, eqs):
-        start, end = v.end.copy(), np.array(e.b)
-        scene.play(UpdateFromAlphaFunc(v, lambda m, f, s=start, t=end: _set_end(plane, v, _arc(s, t, f))),
-                   FadeIn(eq), run_time=scene.t(1.2))
-        scene.wait(scene.t(0.5))
-    # one arrow turns; the value follows it (changed between short plays, never inside one)
-    readout_box = Box(PANEL.cx, PANEL.bottom + 1.2, PANEL.w - 0.4, 0.6)
-    readout = VGroup(fit(NumberText(turning[0].equation, size=30), readout_box))
-    shadow = Line(plane.to_screen((0, 0)), plane.to_screen((turning[0].value, 0)), color=style.OFFER_LIGHT,
-                  stroke_width=8)
-    scene.play(FadeIn(readout), FadeIn(shadow), run_time=scene.t(0.5))
+    points = np.array([first.a] + [e.b for e in turning] + [b1.b, b2.b])
+    plane, ticks = _board(points, _DOT_PLANE)
+    a = plane.vector(first.a, colour=style.SEARCH, width=6)
+    v = plane.vector(first.b, colour=style.OFFER, width=6)
+    for vec, name, colour in ((a, "a", style.SEARCH), (v, "b", style.OFFER)):
+        vec.label = word(name, size=30, colour=colour)
+        _beside_tip(plane, vec)
+    mark = _angle_mark(plane, first.a, first.b, first.degrees)
+    formula = MathTex(r"a \cdot b = |a|\,|b|\,\cos\theta", font_size=60, color=style.TEXT)
+    formula.move_to([panel.cx, panel.top - 0.4, 0])
+    a_line = NumberText(f"a = {format_vector(first.a)}, |a| = {first.a_length}", size=30, colour=style.SEARCH)
+    a_line.next_to(formula, DOWN, buff=0.4)
+    top = a_line.get_bottom()[1] - 0.35
+    below = Box(panel.cx, (top + panel.bottom) / 2, panel.w - 0.2, top - panel.bottom)
+    scene.play(FadeIn(plane), FadeIn(ticks), FadeIn(a), FadeIn(a.label), run_time=scene.t(0.8))
+    scene.play(FadeIn(formula), FadeIn(a_line), run_time=scene.t(1.0))
+
+    # 1. the same length of b at 0°, 90° and 180°: only the angle changes
+    names = ("same direction", "right angle", "opposed")
+    blocks = VGroup(*[_dot_block(name, e) for name, e in zip(names, examples)]).arrange(DOWN, aligned_edge=LEFT,
+                                                                                      buff=0.38)
+    fit(blocks, below)
+    scene.play(FadeIn(v), FadeIn(v.label), FadeIn(mark), FadeIn(blocks[0]), run_time=scene.t(1.0))
+    scene.wait(scene.t(0.8))
+    for prev, e, block in zip(examples, examples[1:], blocks[1:]):
+        mark = _turn_b(scene, plane, v, mark, prev, e, block, run_time=1.2)
+        scene.wait(scene.t(0.8))
+
+    # 2. b turns once round; the readout follows it (changed between short plays, never inside one)
+    scene.play(*[FadeOut(b) for b in blocks], run_time=scene.t(0.5))     # one by one: each is on screen
+    head = VGroup(text(f"b turns once round, |b| = {turning[0].b_length}", size=28, colour=style.TEXT),
+                  text("light orange: b's shadow on a's line, |b| cos θ long", size=24, colour=style.OFFER_LIGHT),
+                  text("a · b = |a| × that shadow (negative when it points back)", size=24, colour=style.MUTED))
+    head.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+    fit(head, Box(panel.cx, top - 0.75, panel.w - 0.3, 1.5))
+    readout_box = Box(panel.cx, head.get_bottom()[1] - 1.0, panel.w - 0.3, 1.3)
+    readout = _readout(turning[0], readout_box)
+    shadow = Line(plane.to_screen((0, 0)), plane.to_screen(_shadow(turning[0].a, turning[0].b)),
+                  color=style.OFFER_LIGHT, stroke_width=10)
+    _set_end(plane, v, turning[0].b)
+    mark = _replace(scene, mark, _angle_mark(plane, turning[0].a, turning[0].b, turning[0].degrees))
+    scene.play(FadeIn(head), FadeIn(readout), FadeIn(shadow), run_time=scene.t(0.6))
+    scene.bring_to_front(a, v, v.label)
     for prev, e in zip(turning, turning[1:]):
-        def step(m, f, p=prev, e=e):
-            th0, th1 = np.arctan2(p.b[1], p.b[0]), np.arctan2(e.b[1], e.b[0])
-            if th1 < th0:
-                th1 += 2 * np.pi
-            th = th0 + (th1 - th0) * f
-            _set_end(plane, v, (np.cos(th), np.sin(th)))
-            shadow.put_start_and_end_on(plane.to_screen((0, 0)), plane.to_screen((np.cos(th) + 1e-6, 0)))
-        scene.play(UpdateFromAlphaFunc(VGroup(v, shadow), step), run_time=scene.t(0.2))
-        readout.submobjects = [fit(NumberText(e.equation, size=30), readout_box)]
-        scene.numbers_shown.append(e.equation)
+        # only b is animated; the plane's updater makes manim redraw the shadow and arc too
+        scene.play(UpdateFromAlphaFunc(v, lambda m, f, p=prev, e=e: _between(plane, v, shadow, mark[0], p, e, f)),
+                   run_time=scene.t(0.3))
+        readout = _replace(scene, readout, _readout(e, readout_box))
+        mark = _replace(scene, mark, _angle_mark(plane, e.a, e.b, e.degrees))
+    scene.wait(scene.t(0.5))
+
+    # 3. length matters: a long arrow further off beats a short one close by
+    scene.play(FadeOut(head), FadeOut(readout), FadeOut(shadow), FadeOut(v), FadeOut(v.label), FadeOut(mark),
+               run_time=scene.t(0.5))
+    plane.forget(v)
+    short = plane.vector(b1.b, colour=style.OFFER_LIGHT, width=6)
+    long = plane.vector(b2.b, colour=style.OFFER, width=6)
+    for vec, e, colour, side in ((short, b1, style.OFFER_LIGHT, -1), (long, b2, style.OFFER, 1)):
+        vec.label = word(e.name, size=28, colour=colour)
+        _beside_tip(plane, vec, side)
+    marks = VGroup(_angle_mark(plane, b1.a, b1.b, b1.degrees, radius=0.5),
+                   _angle_mark(plane, b2.a, b2.b, b2.degrees, radius=0.95))
+    rows = VGroup(*[_dot_block(f"{e.name}: {kind}, |{e.name}| = {e.b_length}, {e.degrees}° from a", e, colour)
+                    for e, kind, colour in ((b1, "short", style.OFFER_LIGHT), (b2, "long", style.OFFER))])
+    winner, loser = (b2, b1) if b2.value > b1.value else (b1, b2)
+    verdict = VGroup(text(f"the {'long' if winner is b2 else 'short'} arrow {winner.name} scores more:", size=28),
+                     NumberText(f"{format_number(winner.value)} > {format_number(loser.value)}", size=30,
+                                colour=style.OUTPUT)).arrange(RIGHT, buff=0.25)
+    rows.add(verdict).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
+    fit(rows, below)
+    scene.play(FadeIn(short), FadeIn(short.label), FadeIn(marks[0]), FadeIn(rows[0]), run_time=scene.t(1.0))
+    scene.wait(scene.t(0.6))
+    scene.play(FadeIn(long), FadeIn(long.label), FadeIn(marks[1]), FadeIn(rows[1]), run_time=scene.t(1.0))
+    scene.wait(scene.t(0.6))
+    scene.play(FadeIn(verdict), Indicate(rows[[b1, b2].index(winner)][2], color=style.OUTPUT), run_time=scene.t(1.0))
+    scene.wait(scene.t(1.5))
 
 
-def _arc(s, t, f):
+def _dot_block(name: str, e, colour=style.MUTED) -> VGroup:
+    """A name, then a · b component by component, then the same as |a| |b| cos θ."""
+    return VGroup(text(name, size=26, colour=colour), NumberText(e.equation, size=26),
+                  NumberText(e.formula, size=26)).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+
+
+def _readout(e, box: Box) -> VGroup:
+    return fit(VGroup(NumberText(e.equation, size=30), NumberText(e.formula, size=30))
+               .arrange(DOWN, aligned_edge=LEFT, buff=0.2), box)
+
+
+def _replace(scene: NarratedScene, old, new):
+    """Swap a mobject for another between plays (scene.add records the numbers it shows)."""
+    scene.remove(*old.get_family())     # all of it, even if a fade has split it up
+    scene.add(new)
+    return new
+
+
+def _shadow(a, b) -> np.ndarray:
+    """b's projection on a's line: |b| cos θ along a."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return (a @ b) / (a @ a) * a + 1e-6
+
+
+def _angle_mark(plane: LivePlane, a, b, degrees: int, radius: float = 0.6) -> VGroup:
+    """The arc from a to b (the smaller way round) and θ in whole degrees beside it."""
+    arc = Arc(radius=radius, stroke_width=4, color=style.TEXT)
+    _place_arc(plane, arc, a, b, radius)
+    label = NumberText(f"{degrees}°", size=22)
+    th0, sweep = _angles(a, b)
+    mid = th0 + sweep / 2
+    if abs(sweep) < np.radians(25):       # too narrow to sit between the arrows: just past b
+        mid = th0 + sweep + np.sign(sweep or 1) * np.radians(22)
+    label.move_to(plane.to_screen((0, 0)) + (radius + 0.32) * np.array([np.cos(mid), np.sin(mid), 0]))
+    return VGroup(arc, label)
+
+
+def _angles(a, b) -> tuple[float, float]:
+    th0 = float(np.arctan2(a[1], a[0]))
+    sweep = float(np.arctan2(a[0] * b[1] - a[1] * b[0], a[0] * b[0] + a[1] * b[1]))
+    return th0, sweep
+
+
+def _place_arc(plane: LivePlane, arc, a, b, radius: float) -> None:
+    th0, sweep = _angles(a, b)
+    arc.set_points(Arc(radius=radius, start_angle=th0, angle=sweep if abs(sweep) > 1e-3 else 1e-3,
+                       arc_center=plane.to_screen((0, 0))).points)
+
+
+def _between(plane: LivePlane, v, shadow, arc, p, e, f) -> None:
+    """b a fraction f of the way from p.b to e.b (turning anticlockwise), its shadow and arc."""
+    b = _turned(p.b, e.b, f)
+    _set_end(plane, v, b)
+    shadow.put_start_and_end_on(plane.to_screen((0, 0)), plane.to_screen(_shadow(p.a, b)))
+    _place_arc(plane, arc, p.a, b, 0.6)
+
+
+def _turn_b(scene: NarratedScene, plane: LivePlane, v, mark, prev, e, block, run_time: float):
+    """Turn b from one example to the next, bring in its block; returns the new angle mark."""
+    def step(m, f):
+        b = _turned(prev.b, e.b, f)
+        _set_end(plane, v, b)
+        _place_arc(plane, mark[0], prev.a, b, 0.6)
+    scene.play(UpdateFromAlphaFunc(v, step), FadeOut(mark[1]), FadeIn(block),
+               run_time=scene.t(run_time))
+    return _replace(scene, mark, _angle_mark(plane, e.a, e.b, e.degrees))
+
+
+def _turned(s, t, f):
+    """The arrow a fraction f of the way from s to t: turning anticlockwise, stretching."""
     th0, th1 = np.arctan2(s[1], s[0]), np.arctan2(t[1], t[0])
+    if th1 < th0:
+        th1 += 2 * np.pi
+    r = np.hypot(*s) + (np.hypot(*t) - np.hypot(*s)) * f
     th = th0 + (th1 - th0) * f
-    return np.cos(th), np.sin(th)
+    return r * np.cos(th), r * np.sin(th)
+
+
+def _beside_tip(plane: LivePlane, vec, side: int = 1) -> None:
+    """Put vec's label just past its tip, to its anticlockwise side (side=-1: clockwise)."""
+    d = plane.to_screen(vec.end) - plane.to_screen(vec.start)
+    u = d / max(np.linalg.norm(d), 1e-6)
+    n = side * np.array([-u[1], u[0], 0.0])
+    vec.label_offset = 0.3 * u + 0.24 * n
+    plane.redraw_vector(vec)
 
 
 def _set_end(plane, vec, end):
+    """Move vec's tip (its label, if any, rides beside the tip)."""
     vec.end = np.array(end, float)
+    if vec.label is not None:
+        _beside_tip(plane, vec)
     plane.redraw_vector(vec)
 
 
@@ -152,7 +295,7 @@ def positions_needed(scene: NarratedScene, script: Script, traces) -> None:
 
     def table(t):
         head = text(" ".join(t.tokens), size=30)
-        rows = [_row(word(tok, size=24, colour=style.token_colour(["cat", "sat"].index(tok) if tok in ("cat", "sat") else 0)),
+        rows = [_row(word(tok, size=24, colour=style.word_colour(tok, script.model.embeddings)),
                      NumberText(format_vector(t.embeddings[i]), size=24),
                      text("→", size=24, colour=style.MUTED),
                      NumberText(format_vector(t.outputs[i]), size=24, colour=style.OUTPUT)) for i, tok in enumerate(t.tokens)]
@@ -180,12 +323,13 @@ def positional_encodings(scene: NarratedScene, script: Script, traces) -> None:
     pos = np.array(m.positions)
     key = m.vocabulary_key("cat") or next(iter(m.embeddings))
     base = np.array(m.embeddings[key])
+    colour = style.word_colour(key, m.embeddings)
 
     clear_stage(scene)
     plane, ticks = _board(np.vstack([pos, base, base + pos]))
-    word_vec = plane.vector(base, colour=style.token_colour(1), width=5)
-    word_vec.label = word(key, size=22, colour=style.token_colour(1))
-    label_vectors(scene, plane, [word_vec], [key], [style.token_colour(1)])
+    word_vec = plane.vector(base, colour=colour, width=5)
+    word_vec.label = word(key, size=22, colour=colour)
+    label_vectors(scene, plane, [word_vec], [key], [colour])
     raw = [plane.vector(p, colour=style.TEXT, width=3, tip=0.12) for p in pos]
     rows = [_row(text(f"position {i}", size=24, colour=style.MUTED), NumberText(format_vector(p), size=24),
                  NumberText(f"→ {key} {format_vector(base + p)}", size=24)) for i, p in enumerate(pos)]
@@ -199,7 +343,7 @@ def positional_encodings(scene: NarratedScene, script: Script, traces) -> None:
     for i, (r, p) in enumerate(zip(raw, pos)):
         scene.play(UpdateFromAlphaFunc(r, lambda mob, f, r=r, p=p: _move(plane, r, base * f, base * f + p)),
                    run_time=scene.t(0.6))
-        s = plane.vector(base + p, colour=style.token_colour(1), width=3, opacity=0.7)
+        s = plane.vector(base + p, colour=colour, width=3, opacity=0.7)
         sums.append(s)
         scene.play(FadeIn(s), FadeIn(rows[i][2]), run_time=scene.t(0.4))
 
@@ -216,13 +360,16 @@ def phrases_positioned(scene: NarratedScene, script: Script, traces) -> None:
     focus_word, cats = data.focus_word_across(traces)
     clear_stage(scene)
     plane, ticks = _board(np.array([t.positioned[i] for _, t, i in cats]))
-    arrows = [plane.vector(t.positioned[i], colour=style.phrase_colour(k), width=5) for k, t, i in cats]
-    names = [f"{focus_word} ({k + 1})" for k, _, _ in cats]
-    labels = label_vectors(scene, plane, arrows, names, [style.phrase_colour(k) for k, _, _ in cats], size=20)
+    # one word, one colour: the arrows share it and their labels name the phrase they come from
+    colour = style.word_colour(focus_word, script.model.embeddings)
+    arrows = [plane.vector(t.positioned[i], colour=colour, width=5) for _, t, i in cats]
+    names = [f"{focus_word}, phrase {k + 1}" for k, _, _ in cats]
+    labels = label_vectors(scene, plane, arrows, names, [colour] * len(cats), size=20)
     blocks = []
     for k, t in enumerate(traces):
-        lines = [text(f"{k + 1}. {t.text}", size=22, colour=style.phrase_colour(k))]
-        lines += [_row(word(tok, size=20, colour=style.MUTED), NumberText(format_vector(t.positioned[i]), size=20))
+        lines = [text(f"{k + 1}. {t.text}", size=22, colour=style.TEXT)]
+        lines += [_row(word(tok, size=20, colour=style.word_colour(tok, script.model.embeddings)),
+                       NumberText(format_vector(t.positioned[i]), size=20))
                   for i, tok in enumerate(t.tokens)]
         blocks.append(VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
     grid = VGroup(*blocks).arrange(RIGHT, buff=0.35, aligned_edge=UP)
@@ -262,19 +409,29 @@ def cramped(scene: NarratedScene, script: Script, traces) -> None:
 def weighted_average(scene: NarratedScene, script: Script, traces) -> None:
     t, i = data.causal_example(traces)
     flat, sharp = data.flat_and_sharp(t, i)
-    colours = [style.token_colour(j) for j in range(t.n)]
+    colours = [style.word_colour(tok, script.model.embeddings) for tok in t.tokens]
     hidden = [not t.visible[i, j] for j in range(t.n)]
 
     clear_stage(scene)
     formula = MathTex(r"\text{output}(t) = \sum_{i \le t} \text{weight}(t, i)\,\times\,\text{vector}(i)",
                       font_size=40, color=style.TEXT).move_to([0, 2.4, 0])
-    left = WeightBars(t.tokens, colours, flat, format_weights(flat), Box(-3.4, -0.9, 5.6, 3.2), hidden)
+    # the plain average's weights exactly, 1/m each of the m words it may see (no rounded 0.34)
+    left = WeightBars(t.tokens, colours, flat, _plain_shares(hidden), Box(-3.4, -0.9, 5.6, 3.2), hidden)
     right = WeightBars(t.tokens, colours, sharp, format_weights(sharp), Box(3.4, -0.9, 5.6, 3.2), hidden)
-    titles = VGroup(text("plain average", size=26, colour=style.MUTED).next_to(left, UP, buff=0.25),
+    titles = VGroup(text(f"plain average: {_plain_shares(hidden)[i]} each", size=26, colour=style.MUTED)
+                    .next_to(left, UP, buff=0.25),
                     text(f"attention ({t.tokens[i]})", size=26).next_to(right, UP, buff=0.25))
+    titles.add(text(f"{t.tokens[i]} sees {walk.sees(t)}", size=20, colour=style.MUTED)
+               .next_to(titles, UP, buff=0.15).set_x(0))
     scene.play(FadeIn(formula), run_time=scene.t(1.0))
     scene.play(FadeIn(titles), FadeIn(left), run_time=scene.t(1.0))
     scene.play(FadeIn(right), run_time=scene.t(1.0))
+
+
+def _plain_shares(hidden) -> list[str]:
+    """A plain average's weights as fractions: 1/m for each of the m visible words, 0 for the rest."""
+    m = sum(not h for h in hidden)
+    return ["0" if h else f"1/{m}" for h in hidden]
 
 
 # -- 9. from bigrams to self-attention --------------------------------------------------------
@@ -297,12 +454,16 @@ def bigrams(scene: NarratedScene, script: Script, traces) -> None:
                 num = NumberText(shown[j], size=16, colour=style.BACKGROUND if W[i, j] > 0.5 else style.TEXT)
                 num.scale(min(1.0, cell * 0.8 / num.width)).move_to(r)
                 cells.add(VGroup(r, num))
-        rows = VGroup(*[word(tok, size=16, colour=style.token_colour(k), max_width=cell * 1.45)
+        rows = VGroup(*[word(tok, size=16, colour=style.word_colour(tok, script.model.embeddings), max_width=cell * 1.45)
                         .move_to([box.left + 0.8 * cell, box.top - 0.5 - (k + 0.5) * cell, 0])
                         for k, tok in enumerate(t.tokens)])
         title = text(name, size=24).move_to([box.left + (n / 2 + 1.6) * cell, box.top - 0.2, 0])
+        sees = text(f"each row sees {SEES[name] if name in SEES else walk.sees(t)}", size=15,
+                    colour=style.MUTED).next_to(title, DOWN, buff=0.04)
+        title = VGroup(title, sees)
         return VGroup(title, cells, rows)
 
+    SEES = {"bigram": "the word before", "n-gram (last 2)": "the 2 words before"}
     clear_stage(scene)
     boxes = [Box(-4.6, 0.0, 4.3, 5.2), Box(0.0, 0.0, 4.3, 5.2), Box(4.6, 0.0, 4.3, 5.2)]
     grids = [grid(name, W, box) for (name, W), box in zip(windows.items(), boxes)]

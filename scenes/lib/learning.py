@@ -39,9 +39,9 @@ def _matrices_beside_planes(W_search, W_offer) -> VGroup:
 
 # -- Learning -------------------------------------------------------------------------------
 
-def _bars(reqs, rows, k, box: Box):
+def _bars(reqs, rows, k, box: Box, vocabulary):
     r = reqs[k]
-    colours = [style.token_colour(i) for i in range(len(r.x))]
+    colours = [style.word_colour(tok, vocabulary) for tok in r.tokens]
     shown = format_weights(rows[k])
     return WeightBars(r.tokens, colours, rows[k], shown, box, [not v for v in r.visible])
 
@@ -51,8 +51,9 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
     """Random matrices, training step by step, what was learned: three beats (three sections
     unless section=False, as in the explainer)."""
     reqs, hist, rows = data.reqs, data.history, data.rows
-    first, last = hist[0], hist[-1]
+    first = hist[0]
     targets = [r.tokens[r.target] for r in reqs]
+    vocabulary = scene.script.model.embeddings
 
     winners_end = data.winners_at_end
     captions = {part.name: part.text(data, overrides) for part in LEARNING}
@@ -65,10 +66,10 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
     tx = np.array([r.x[r.target] for r in reqs])
     search_plane = LivePlane(view_for([fx] + [fx @ h.W_search for h in hist]), region=SEARCH_BOX)
     offer_plane = LivePlane(view_for([tx] + [tx @ h.W_offer for h in hist]), region=OFFER_BOX)
-    s_vecs = [search_plane.vector(fx[k], colour=style.phrase_colour(k)) for k in range(len(reqs))]
-    o_vecs = [offer_plane.vector(tx[k], colour=style.phrase_colour(k)) for k in range(len(reqs))]
+    s_vecs = [search_plane.vector(fx[k], colour=style.word_colour(r.tokens[r.focus], vocabulary)) for k, r in enumerate(reqs)]
+    o_vecs = [offer_plane.vector(tx[k], colour=style.word_colour(targets[k], vocabulary)) for k in range(len(reqs))]
     for k, v in enumerate(o_vecs):
-        v.label = word(targets[k], size=20, colour=style.phrase_colour(k))
+        v.label = word(targets[k], size=20, colour=style.word_colour(targets[k], vocabulary))
         v.label_offset = np.array([0.0, 0.25, 0.0])
     names = VGroup(text("W_search acting on each focus word", size=20, colour=style.SEARCH),
                    text("W_offer acting on each target", size=20, colour=style.OFFER))
@@ -80,8 +81,8 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
     boxes = [Box(PANEL.left + (k + 0.5) * slot, PANEL.top - 2.05, slot - 0.25, 3.3) for k in range(n)]
     labels = VGroup()
     for k, (r, b) in enumerate(zip(reqs, boxes)):
-        lines = VGroup(text(r.phrase, size=18, colour=style.phrase_colour(k)),
-                       text(f"{r.tokens[r.focus]} → {r.tokens[r.target]}", size=18, colour=style.phrase_colour(k)))
+        lines = VGroup(text(r.phrase, size=18, colour=style.TEXT),
+                       text(f"{r.tokens[r.focus]} → {r.tokens[r.target]}", size=18, colour=style.TEXT))
         lines.arrange(DOWN, buff=0.08)
         lines.scale(min(1.0, b.w * 0.95 / lines.width)).move_to([b.cx, b.top + 0.35, 0])
         labels.add(lines)
@@ -109,7 +110,7 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
     title = text("Learning W_search and W_offer", size=30).move_to([-3.75, 3.55, 0])
 
     with scene.beat("random_start", captions["random_start"], section=section):
-        bars = [_bars(reqs, rows[0], k, boxes[k]) for k in range(n)]
+        bars = [_bars(reqs, rows[0], k, boxes[k], vocabulary) for k in range(n)]
         mats = _matrices_beside_planes(first.W_search, first.W_offer)
         counter = counter_for(0)
         scene.play(FadeIn(title), FadeIn(search_plane), FadeIn(offer_plane), FadeIn(names), run_time=scene.t(1.0))
@@ -150,8 +151,8 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
             counter = new
 
     with scene.beat("learned", captions["learned"], section=section):
-        final = [_bars(reqs, rows[-1], k, boxes[k]) for k in range(n)]
-        mats = _matrices_beside_planes(last.W_search, last.W_offer)
+        final = [_bars(reqs, data.rows_end, k, boxes[k], vocabulary) for k in range(n)]
+        mats = _matrices_beside_planes(data.W_search, data.W_offer)
         for m in mats:
             m.add_to_back(BackgroundRectangle(m, color=style.BACKGROUND, fill_opacity=0.85, buff=0.08))
         scene.play(*[ReplacementTransform(old, new) for old, new in zip(bars, final)], FadeIn(mats),
@@ -172,7 +173,7 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
     r = data.req
     tokens = r.tokens
     visible = [j for j in range(len(tokens)) if r.visible[j]]
-    colours = [style.token_colour(j) for j in range(len(tokens))]
+    colours = [style.word_colour(tok, scene.script.model.embeddings) for tok in tokens]
     captions = {part.name: part.text(data, overrides) for part in CRAMPED}
     region = Box(-3.2, -0.1, 7.2, 6.2)
     pts = r.x[visible]
@@ -255,13 +256,14 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
         left_y = _spread([yv(data.sweep[0][1][k]) for k in range(n)], 0.32)
         for k, req in enumerate(data.reqs):
             pts = [[xs[d], yv(w[k]), 0] for d, w in data.sweep]
-            line = VMobject(stroke_color=style.phrase_colour(k), stroke_width=4).set_points_as_corners(pts)
-            dots = VGroup(*[Dot(p, color=style.phrase_colour(k), radius=0.06) for p in pts])
-            end = VGroup(word(req.tokens[req.target], size=22, colour=style.phrase_colour(k)),
-                         NumberText(format_number(data.sweep[-1][1][k]), size=20, colour=style.phrase_colour(k)))
+            colour = style.word_colour(req.tokens[req.target], scene.script.model.embeddings)   # the target's
+            line = VMobject(stroke_color=colour, stroke_width=4).set_points_as_corners(pts)
+            dots = VGroup(*[Dot(p, color=colour, radius=0.06) for p in pts])
+            end = VGroup(word(req.tokens[req.target], size=22, colour=colour),
+                         NumberText(format_number(data.sweep[-1][1][k]), size=20, colour=colour))
             end.arrange(RIGHT, buff=0.12)
             end.move_to([box.right + 0.25 + end.width / 2, right_y[k], 0])
-            start = NumberText(format_number(data.sweep[0][1][k]), size=20, colour=style.phrase_colour(k))
+            start = NumberText(format_number(data.sweep[0][1][k]), size=20, colour=colour)
             start.move_to([box.left - 0.2 - start.width / 2 - 0.45, left_y[k], 0])
             lines.append(VGroup(line, dots, end, start))
         scene.play(LaggedStart(*[Create(l[0]) for l in lines], lag_ratio=0.3),

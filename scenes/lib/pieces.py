@@ -353,9 +353,17 @@ class ScoreGrid(VGroup):
         return t.scale(min(1.0, w / t.width, h * 0.8 / t.height))
 
     def number(self, i, j, s: str, colour=style.TEXT) -> NumberText:
+        """A number in cell (i, j), at one size for the whole grid (that of the widest number a
+        cell usually holds, "-00.00"), so 7.14 and 10.53 read as the same kind of thing; a
+        longer number shrinks further rather than leave its cell."""
         n = NumberText(s, size=22, colour=colour)
-        n.scale(min(1.0, self.cell_size * 0.86 / n.width, self.cell_size * 0.5 / n.height))
-        return n.move_to(self.cells[i][j])
+        return n.scale(min(self._number_scale(), self.cell_size * 0.86 / n.width)).move_to(self.cells[i][j])
+
+    def _number_scale(self) -> float:
+        if not hasattr(self, "_scale"):
+            widest = NumberText("-00.00", size=22)
+            self._scale = min(1.0, self.cell_size * 0.86 / widest.width, self.cell_size * 0.5 / widest.height)
+        return self._scale
 
     def row(self, i) -> VGroup:
         return VGroup(*self.cells[i])

@@ -14,6 +14,7 @@ from attnmath import PhraseTrace
 from attnvid.problems import ScriptError
 from attnvid.script import ModelFile, Script, load
 from attnvid.story import WALKTHROUGH
+from attnvid.story.walkthrough import shared_note
 
 from .base import NarratedScene, ScriptScene
 from .beats import BEATS, Walk, quick_setup
@@ -50,8 +51,10 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace) -> 
     """Steps 1-5 for one phrase, inside the current section: the walkthrough's beats from the
     projections on, after a quick set-up of the phrase's chips and positioned vectors."""
     w = Walk(scene, trace, script.model)
-    with scene.beat(f"phrase: {trace.text}", WALKTHROUGH["title"].text(trace, script.narration),
-                    section=False, labels=w.labels):
+    # the positions beat, which says which positions share a vector, is not played here: the
+    # phrase's opening caption says it instead
+    caption = WALKTHROUGH["title"].text(trace, script.narration) + shared_note(trace)
+    with scene.beat(f"phrase: {trace.text}", caption, section=False, labels=w.labels):
         quick_setup(w)
     for name in ALIGNMENT_BEATS:
         with scene.beat(name, WALKTHROUGH[name].text(trace, script.narration), section=False,
