@@ -206,15 +206,17 @@ def lift(x_by_phrase, words_by_phrase, d: int, seed: int = 0, scale: float = 0.5
     return out
 
 
-def dimension_sweep(phrases, dims=(2, 4, 8, 16, 64), **fit_kw) -> list[tuple[int, tuple[float, ...]]]:
+def dimension_sweep(phrases, dims=(2, 4, 8, 16, 64), fitter=None, **fit_kw) -> list[tuple[int, tuple[float, ...]]]:
     """For each d: lift every phrase to d dimensions, fit them jointly, keep the target weights.
 
-    `phrases` is a list of (text, tokens, x (n, 2), focus, target, mask).
+    `phrases` is a list of (text, tokens, x (n, 2), focus, target, mask); `fitter(reqs)` fits
+    (default: `fit` with `fit_kw`), so a caller can sweep with the very fit it shows elsewhere.
     """
+    fitter = fitter or (lambda reqs: fit(reqs, **fit_kw))
     out = []
     for d in dims:
         xs = lift([p[2] for p in phrases], [p[1] for p in phrases], d)
         reqs = [requirement(text, x, focus, target, mask, tokens)
                 for (text, tokens, _, focus, target, mask), x in zip(phrases, xs)]
-        out.append((d, fit(reqs, **fit_kw).target_weights))
+        out.append((d, fitter(reqs).target_weights))
     return out

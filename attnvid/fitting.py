@@ -84,9 +84,18 @@ PREFERENCES = {"direction": (DIRECTION, 0.1), "weight": (WEIGHT_ONLY, 0.5)}
 
 
 def fit_requirements(reqs, steps: int = 3000, prefer: str = "direction") -> FitResult:
-    """The one fit every command and scene uses: `attnvid fit`, the Learning scene."""
-    preference, lr = PREFERENCES[prefer]
-    return fit_best(reqs, steps=steps, prefer=preference, lr=lr)
+    """The one fit every command and scene uses: `attnvid fit`, the Learning scene, the Cramped
+    scene's sweep over dimensions. Remembered per process: the explainer builds Learning and
+    Cramped from the same requirements, and the result (read-only arrays) is the same."""
+    key = (tuple((r.phrase, r.tokens, r.x.shape, r.x.tobytes(), r.focus, r.target, r.visible.tobytes())
+                 for r in reqs), steps, prefer)
+    if key not in _FITTED:
+        preference, lr = PREFERENCES[prefer]
+        _FITTED[key] = fit_best(list(reqs), steps=steps, prefer=preference, lr=lr)
+    return _FITTED[key]
+
+
+_FITTED: dict = {}
 
 
 def run_fit(script: Script, steps: int = 3000, prefer: str = "direction") -> FitReport:

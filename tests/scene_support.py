@@ -86,6 +86,8 @@ def redo_equations(scene) -> int:
             elif m := re.fullmatch(rf"((?:{_NUM} \+ )+{_NUM}) = ({_NUM})", text):
                 assert sum(_vector(m.group(1))) == Decimal(m.group(2)), text
                 checked += 1
+        if index < len(names) and names[index] != "weighted_sum":
+            checked += _redo_weighted_sums_in(strings)
         if index < len(names) and names[index] == "weighted_sum":
             i = max(i for i, t in enumerate(strings) if " = " in t) + 1     # after the softmax's sum
             weights, vectors = [], []
@@ -98,4 +100,23 @@ def redo_equations(scene) -> int:
                      for column in zip(*[_vector(v) for v in vectors])]
             assert [_shown(x) for x in total] == _vector(result), f"{list(zip(weights, vectors))} = {result}"
             checked += 1
+    return checked
+
+
+def _redo_weighted_sums_in(strings) -> int:
+    """Weighted sums inside a longer section (the explainer plays a phrase's steps in one): each
+    run of at least two (weight, vector) rows followed by a vector, redone as Σ weight × vector."""
+    checked, i = 0, 0
+    while i < len(strings):
+        j = i
+        while j + 1 < len(strings) and re.fullmatch(_NUM, strings[j]) and re.fullmatch(_VEC, strings[j + 1]):
+            j += 2
+        if j - i >= 4 and j < len(strings) and re.fullmatch(_VEC, strings[j]):
+            rows = [(Decimal(strings[k]), _vector(strings[k + 1])) for k in range(i, j, 2)]
+            total = [sum(w * v[c] for w, v in rows) for c in range(len(rows[0][1]))]
+            assert [_shown(x) for x in total] == _vector(strings[j]), f"{strings[i:j + 1]}"
+            checked += 1
+            i = j + 1
+        else:
+            i += 1
     return checked

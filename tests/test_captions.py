@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from attnmath import format_weights
+from attnmath import format_number, format_weights
 
 from attnvid.problems import ScriptError
 from attnvid.script import load_script
@@ -211,3 +211,11 @@ phrase: {text: a b c, focus: c, target: b}
     assert said.startswith(f"c leans most on a and b ({shown[1]} each).")
     assert "not on b" not in said
     assert "The largest goes to a and b" in WALKTHROUGH["softmax"].text(t)
+
+
+def test_the_dimension_chart_starts_from_the_walkthroughs_digits(explainer, cramped, learning):
+    """d = 2 on the Cramped chart is the shipped model's fit: the same digits as the walkthrough
+    and the end of Learning, for every target (the review found Is 0.22 beside 0.23)."""
+    walk = [format_weights(t.weights[t.focus])[t.target] for t in explainer.shown_traces()]
+    assert cramped.DIMS[0] == 2
+    assert [format_number(w) for w in cramped.sweep[0][1]] == walk == learning.shown_target_weights(-1)

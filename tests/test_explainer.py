@@ -2,6 +2,7 @@
 every claim its captions make is checked against the numbers; one real render with sections."""
 import json
 import re
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -13,7 +14,12 @@ from attnvid.story import explainer as data
 from attnvid.script import load_script
 from conftest import SCRIPTS
 from render_support import probe, render, srt_cues
-from scene_support import build
+from scene_support import build, redo_equations
+
+
+def vector(text: str) -> list[Decimal]:
+    return [Decimal(x) for x in re.findall(r"-?\d+\.\d+", text)]
+
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +43,17 @@ def test_the_shipped_explainer_builds_every_section_in_order(monkeypatch, tmp_pa
     traces = script.traces()
     for t in traces:                                          # the article's vectors are on screen
         assert {format_vector(v).strip("[]").split(", ")[0] for v in t.positioned} <= shown
+    # every equation on screen holds by hand: the alignment's dot products, sums and weighted sums,
+    # the dot-product section's component forms, and each position added to cat
+    assert redo_equations(scene) >= 3 * 6
+    names = [n for n, _ in scene.sections_opened]
+    strings = scene.section_numbers[names.index("positional_encodings")]
+    cat = [Decimal(repr(x)) for x in script.model.embeddings["cat"]]
+    shown_positions = [t for t in strings if re.fullmatch(r"\[[-\d., ]+\]", t)]     # position i's vector
+    totals = [m.group(1) for t in strings if (m := re.fullmatch(r"→ cat (\[[-\d., ]+\])", t))]
+    assert len(totals) == len(shown_positions) == len(script.model.positions)
+    for p, total in zip(shown_positions, totals):
+        assert [a + b for a, b in zip(cat, vector(p))] == vector(total), (p, total)
     # the special cases are said where the phrases play: phrase 1 unmasked, typed = the
     said = {text for *_, text in scene.cues}
     opening = lambda phrase: next(text for text in said if text.startswith(f"“{phrase}”"))

@@ -80,7 +80,13 @@ class CrampedData:
         self.winners = sweep_winners(self.req.x, self.req.visible, self.angles)
         phrases = [(r.phrase, r.tokens, r.x, r.focus, r.target, "causal" if not r.visible.all() else "none")
                    for r in self.reqs]
-        self.sweep = dimension_sweep(phrases, dims=self.DIMS)
+        # every dimension fitted as `attnvid fit` fits; at d = 2 that is the shipped model's fit, so
+        # the chart starts from the rounded matrices' shown weights, the walkthrough's digits
+        rest = dimension_sweep(phrases, dims=self.DIMS[1:], fitter=fit_requirements)
+        two = fit_requirements(self.reqs)
+        W_search, W_offer = shown_matrix(two.W_search), shown_matrix(two.W_offer)
+        at_two = tuple(float(shown_row(r.x, r.focus, r.visible, W_search, W_offer)[r.target]) for r in self.reqs)
+        self.sweep = [(self.DIMS[0], at_two)] + rest
 
     @property
     def mean_weights(self) -> list[str]:
