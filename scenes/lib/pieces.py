@@ -321,31 +321,48 @@ def matrix_pair(W_search, W_offer, size: float = 24) -> tuple[MatrixMob, MatrixM
 
 
 class ScoreGrid(VGroup):
-    """An n x n grid: row i is the word that looks, column j the word looked at."""
+    """An n x n grid: row i is the word that looks, column j the word looked at.
+
+    Cells a mask hides are darker than the background, visible cells a shade lighter, so what
+    is hidden recedes. Column headers that would not fit side by side at a readable size stand
+    in two staggered rows, so neighbours never run together ("yourwarmblack")."""
+
+    HEADER = 0.45           # height of one row of column headers
 
     def __init__(self, tokens, colours, box: Box, hidden=None):
         super().__init__()
         n = len(tokens)
         label_w = min(1.3, box.w * 0.22)
-        cell = min((box.w - label_w) / n, (box.h - 0.45) / n, 1.0)
+        stagger = self._needs_stagger(tokens, (box.w - label_w) / n)
+        band = self.HEADER * (2 if stagger else 1)
+        cell = min((box.w - label_w) / n, (box.h - band) / n, 1.0)
         self.cell_size = cell
         self.cells = [[None] * n for _ in range(n)]
-        top_left = np.array([box.left + label_w, box.top - 0.45, 0])
+        top_left = np.array([box.left + label_w, box.top - band, 0])
         grid = VGroup()
         for i in range(n):
             for j in range(n):
-                r = Rectangle(width=cell, height=cell, stroke_width=1, stroke_color=style.GRID,
-                              fill_color=style.HIDDEN if hidden is not None and hidden[i][j] else style.BACKGROUND,
-                              fill_opacity=1)
+                masked = hidden is not None and hidden[i][j]
+                r = Rectangle(width=cell, height=cell, stroke_width=1,
+                              stroke_color=style.MASKED_EDGE if masked else style.GRID,
+                              fill_color=style.MASKED if masked else style.CELL, fill_opacity=1)
                 r.move_to(top_left + np.array([(j + 0.5) * cell, -(i + 0.5) * cell, 0]))
                 self.cells[i][j] = r
                 grid.add(r)
         rows = VGroup(*[self._label(tokens[i], colours[i], label_w - 0.1, cell)
                         .move_to([box.left + label_w / 2, top_left[1] - (i + 0.5) * cell, 0]) for i in range(n)])
-        cols = VGroup(*[self._label(tokens[j], colours[j], cell * 0.95, 0.4)
-                        .move_to([top_left[0] + (j + 0.5) * cell, box.top - 0.22, 0]) for j in range(n)])
+        header_w = cell * (1.6 if stagger else 0.78)      # a space's width between neighbours
+        cols = VGroup(*[self._label(tokens[j], colours[j], header_w, 0.4)
+                        .move_to([top_left[0] + (j + 0.5) * cell,
+                                  box.top - self.HEADER / 2 - (self.HEADER if stagger and j % 2 else 0), 0])
+                        for j in range(n)])
         self.grid, self.row_labels, self.col_labels = grid, rows, cols
         self.add(grid, rows, cols)
+
+    @classmethod
+    def _needs_stagger(cls, tokens, cell: float) -> bool:
+        """Would a header have to shrink below 80 % of its size to fit its own column?"""
+        return any(text(tok, size=22).width * 0.8 > cell * 0.78 for tok in tokens)
 
     @staticmethod
     def _label(tok, colour, w, h):

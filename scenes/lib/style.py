@@ -11,7 +11,10 @@ GRID = "#2E4A6B"
 AXIS = "#8090A8"
 TEXT = "#E8E8E8"
 MUTED = "#8A8F98"
-HIDDEN = "#3A3D44"
+HIDDEN = "#3A3D44"        # a weight bar the mask hides
+CELL = "#1A1E28"          # a visible score cell: a shade above the background
+MASKED = "#07080B"        # a cell the mask hides: darker than the background, so it recedes
+MASKED_EDGE = "#1C2230"
 HIGHLIGHT = "#FFFFFF"
 
 SEARCH = "#58A6FF"        # search vectors (query): blues
