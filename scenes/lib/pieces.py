@@ -362,7 +362,9 @@ class ScoreGrid(VGroup):
     @classmethod
     def _needs_stagger(cls, tokens, cell: float) -> bool:
         """Would a header have to shrink below 80 % of its size to fit its own column?"""
-        return any(text(tok, size=22).width * 0.8 > cell * 0.78 for tok in tokens)
+        # measured with Text itself, not `text`: nothing here is drawn, and the colour test
+        # records every label `text` makes
+        return any(Text(tok, font=style.FONT, font_size=22).width * 0.8 > cell * 0.78 for tok in tokens)
 
     @staticmethod
     def _label(tok, colour, w, h):
