@@ -53,10 +53,25 @@ def frame_at(video: Path, t: float) -> np.ndarray:
     return np.frombuffer(raw, np.uint8).reshape(h, w, 3)
 
 
-def key_frame_times(cues) -> dict[str, float]:
-    """A moment just before each beat ends, when its picture is complete and still."""
+def beat_cues(cues, script_path: Path) -> dict[str, list]:
+    """The subtitle cues of each beat of a one-phrase walkthrough: each beat's caption is shown
+    as its phrases (attnvid.story.captions), one cue each, in order."""
+    from attnvid.script import load_script
     from attnvid.story import WALKTHROUGH
-    return {beat: end - 0.2 for beat, (_, end, _) in zip(WALKTHROUGH.names, cues)}
+    from attnvid.story.captions import phrases
+    script = load_script(script_path)
+    (trace,) = script.shown_traces()
+    out, k = {}, 0
+    for part in WALKTHROUGH:
+        n = len(phrases(part.text(trace, script.narration)))
+        out[part.name], k = cues[k:k + n], k + n
+    assert k == len(cues), (k, len(cues))
+    return out
+
+
+def key_frame_times(cues, script_path: Path = ROOT / "scripts" / "cat_sat.yaml") -> dict[str, float]:
+    """A moment just before each beat ends, when its picture is complete and still."""
+    return {beat: said[-1][1] - 0.2 for beat, said in beat_cues(cues, script_path).items()}
 
 
 def difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

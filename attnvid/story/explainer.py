@@ -12,13 +12,14 @@ from attnmath import (PhraseTrace, angle_degrees, bigram_weights, format_number,
                       masked_softmax, ngram_weights, round_number, trace_phrase)
 from attnmath.shown import dot_shown, shown_trace
 
-from .walkthrough import focus_of, shared_note
+from .walkthrough import STEPS, focus_facts, focus_of, shared_vectors
 
 if TYPE_CHECKING:
     from ..script import Script
 
 __all__ = ["DotExample", "DOT_A", "dot_example", "dot_examples", "turning_dot", "length_matters", "order_blind",
            "flat_and_sharp", "fixed_windows", "causal_example", "focus_word_across",
+           "COUNT_WORDS", "listed", "partners", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
            "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
 
 
@@ -192,7 +193,98 @@ def phrases_positioned_facts(script: "Script") -> dict[str, str]:
 
 def bigrams_facts(script: "Script") -> dict[str, str]:
     """The attention grid beside the fixed windows is the causal example's: when two of its
-    positions share one vector, a row that sees both splits its weight evenly, and we say why."""
+    positions share one vector, a row that sees both splits its weight evenly, and we say why
+    (in other words than the phrase's own caption, which said it first)."""
     t, _ = causal_example(script.shown_traces())
-    note = shared_note(t)
-    return {"shared": f"{note} That is why a row can split its weight evenly." if note else ""}
+    pairs = [listed([t.tokens[i] for i in group]) for group in shared_vectors(t)]
+    if not pairs:
+        return {"shared": ""}
+    return {"shared": f" Where a row splits its weight evenly, it is between {listed(pairs, 'and between')}: "
+                      f"one shared vector, so one score."}
+
+
+# -- the story's frame: the hook, the three partners, the recap ------------------------------
+
+COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _count(n: int) -> str:
+    return COUNT_WORDS[n] if n < len(COUNT_WORDS) else str(n)
+
+
+def listed(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1] if items else ""
+
+
+def _focus_words(traces) -> list[str]:
+    return list(dict.fromkeys(t.tokens[focus_of(t)] for t in traces))
+
+
+def hook_facts(script: "Script") -> dict[str, str]:
+    """The article's question, asked of this script's phrases."""
+    traces = script.shown_traces()
+    focus = _focus_words(traces)
+    predicts = [f"“{t.predict}”" for t in traces if t.predict]
+    count = _count(len(traces)).capitalize()
+    goal = f"To guess what comes next ({listed(predicts)})" if predicts else "To guess what comes next"
+    if len(focus) == 1:
+        return {"question": f"{count} phrase{'s' if len(traces) > 1 else ''}, one word to follow: {focus[0]}. "
+                            f"{goal}, which other words should {focus[0]} listen to?"}
+    return {"question": f"{count} phrases, one word followed in each. {goal}, which other words should it listen to?"}
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One phrase's focus search and its target's offer, and what the target gets."""
+    phrase: int              # 1-based, as the viewer counts
+    trace: PhraseTrace
+    focus: int
+    target: int
+    weight: str              # the target's shown weight
+    wins: bool               # the target gets the most weight (ties included)
+
+    @property
+    def search_length(self) -> str:
+        return format_number(float(np.hypot(*self.trace.search[self.focus])))
+
+
+def partners(traces) -> list[Partner]:
+    """The phrases that name a target: the focus's search meets the target's offer."""
+    out = []
+    for k, t in enumerate(traces, start=1):
+        f = focus_facts(t)
+        if f.target is not None:
+            out.append(Partner(k, t, f.focus, f.target, f.target_weight, f.target_wins))
+    return out
+
+
+def three_partners_facts(script: "Script") -> dict[str, str]:
+    found = partners(script.shown_traces())
+    if not found:
+        return {"partners": ""}
+    focus = listed(list(dict.fromkeys(p.trace.tokens[p.focus] for p in found)), "or")
+    said = [f"{p.trace.tokens[p.target]} gets {'only ' if not p.wins else ''}{p.weight} in phrase {p.phrase}"
+            for p in found]
+    return {"partners": f"One word, a different search in each phrase: {focus}'s search meets each target's "
+                        f"offer, and {listed(said)}."}
+
+
+def _outcome(t: PhraseTrace) -> str:
+    f = focus_facts(t)
+    word = t.tokens
+    lean = listed([word[j] for j in (f.leaders or (f.winner,))])
+    cue = f", a cue for “{t.predict}”" if t.predict else ""
+    if f.target is None or f.target_wins:
+        return f"{word[f.focus]} leans on {lean}{cue}"
+    lost = f", so “{t.predict}” loses its cue" if t.predict else ""
+    return f"{word[f.focus]} leans on {lean} rather than {word[f.target]}{lost}"
+
+
+def recap_facts(script: "Script") -> dict[str, str]:
+    outcomes = [_outcome(t) for t in script.shown_traces()]
+    return {"count": _count(len(STEPS)).capitalize(), "steps": listed(list(STEPS)), "outcomes": "; ".join(outcomes)}
+
+
+def alignment_facts(script: "Script") -> dict[str, str]:
+    return {"steps": listed(list(STEPS)), "count": _count(len(STEPS))}

@@ -55,11 +55,17 @@ class Part:
     reads: tuple[str, ...] = INPUTS
     poster: bool = False
     gif: Optional[str] = None
+    step: Optional[int] = None      # which of walkthrough.STEPS this beat plays (1 to 5), if any
+    again: Optional[str] = None     # the caption when the explainer plays the beat for a later phrase
 
-    def text(self, subject: Any, overrides: Optional[Mapping[str, str]] = None) -> str:
+    def text(self, subject: Any, overrides: Optional[Mapping[str, str]] = None, again: bool = False) -> str:
         """The caption shown: the script's override or ours, its placeholders filled from
-        `subject` (facts are computed only when the text asks for one)."""
-        template = (overrides or {}).get(self.name, self.caption or "")
+        `subject` (facts are computed only when the text asks for one). again=True: the
+        shorter caption for a later phrase of the explainer, which says only what is new."""
+        if again and self.again is not None:
+            template = self.again
+        else:
+            template = (overrides or {}).get(self.name, self.caption or "")
         facts = self.facts(subject) if self.facts is not None and placeholders_in(template) else {}
         return fill(template, facts)
 
@@ -101,20 +107,25 @@ def _beat(name: str, caption: str, **marks) -> Part:
 
 WALKTHROUGH = Kind("walkthrough", (
     _beat("title", "“{phrase}” should lead to “{predict}”. We follow one word, {focus}, "
-                   "and watch where its attention goes.{unmasked_note}"),
+                   "and watch where its attention goes.{unmasked_note}",
+          again="Next, “{phrase}”, which should lead to “{predict}”: where does {focus}'s attention go?"
+                "{unmasked_note}"),
     _beat("embeddings", "Every word starts out as a learned vector. These are 2D, "
                         "so each arrow can be read straight off the grid."),
     _beat("positions", "Without positions, a score depends only on which two words meet, not where they "
                        "stand. So each position adds a small vector of its own; from here on, the sums "
-                       "are what the model works with.{shared_note}"),
+                       "are what the model works with.{shared_note}", step=1),
     _beat("projections", "Two learned matrices reshape the plane. W_search turns every vector into "
                          "what that word is looking for; W_offer turns it into what the word has to offer.",
-          gif="start"),
-    _beat("scores", "Each score is {focus}'s search length times an offer's shadow on the search line. {decided}"),
-    _beat("softmax", "Softmax turns {focus}'s scores into weights that are positive and add up to 1. "
-                     "The largest goes to {winner}: {winner_weight}.{mask_note}"),
+          gif="start", step=2),
+    _beat("scores", "Each score is {focus}'s search length times an offer's shadow on the search line. {decided}", step=3,
+          again="{decided}"),
+    _beat("softmax", "Softmax turns {focus}'s scores into weights between 0 and 1 that add up to 1. "
+                     "The largest goes to {winner}: {winner_weight}.{mask_note}{miss_note}", step=4,
+          again="The largest weight goes to {winner}: {winner_weight}.{mask_note}{miss_note}"),
     _beat("weighted_sum", "{focus}'s new vector is the weighted sum of the words' vectors: each one "
-                          "shrunk by its weight, then laid tip to tail.", poster=True, gif="end"),
+                          "shrunk by its weight, then laid tip to tail.", poster=True, gif="end", step=5,
+          again="{focus}'s new vector is again a weighted sum, this time with most weight on {winner}."),
     _beat("takeaway", "{verdict}"),
 ))
 
@@ -146,6 +157,7 @@ def _section(name: str, caption: Optional[str], placeholders: tuple[str, ...] = 
 
 
 EXPLAINER = Kind("explainer", (
+    _section("hook", "{question}", ("question",), explainer.hook_facts),
     _section("embeddings", "Here is the whole toy vocabulary, one arrow per word. Real models use "
                            "hundreds or thousands of numbers per word; two are enough to see the idea. "
                            "{cat_typed}", ("cat_typed",), explainer.embeddings_facts, reads=("model",)),
@@ -162,9 +174,10 @@ EXPLAINER = Kind("explainer", (
     _section("phrases_positioned", "Once positions are added, one word is a slightly different vector "
                                    "in each phrase: {word} becomes {vectors}.", ("word", "vectors"),
              explainer.phrases_positioned_facts),
+    _section("alignment", "Attention takes {count} steps: {steps}. The first phrase goes through all of "
+                          "them slowly; the others, faster.", ("count", "steps"), explainer.alignment_facts),
+    _section("three_partners", "{partners}", ("partners",), explainer.three_partners_facts),
     _section("relevance_learned", None),      # the Learning scene's beats
-    _section("alignment", "Now the five steps, phrase by phrase: search and offer vectors, dot "
-                          "products, softmax, and the weighted sum."),
     _section("weighted_average", "Under a causal mask every word's new vector is a weighted average "
                                  "of itself and the words before it. A plain average would count them "
                                  "all alike; attention's weights depend on the words, and they are sharp."),
@@ -175,6 +188,7 @@ EXPLAINER = Kind("explainer", (
     _section("cramped", None),                # the Cramped scene's beats
     _section("names", "W_search is what most explanations call the query matrix, and W_offer the "
                       "key matrix. The names differ; the arithmetic is the same.", reads=("model",)),
+    _section("recap", "{count} steps: {steps}. {outcomes}.", ("count", "steps", "outcomes"), explainer.recap_facts),
 ))
 
 KINDS = (WALKTHROUGH, LEARNING, CRAMPED, EXPLAINER)

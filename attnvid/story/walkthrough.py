@@ -11,11 +11,15 @@ from typing import Optional
 
 from attnmath import PhraseTrace, decide, format_vector, geometry, round_weights
 
-__all__ = ["PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
-           "unmasked_note", "shared_vectors", "shared_note", "facts"]
+__all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
+           "unmasked_note", "shared_vectors", "shared_note", "miss_note", "facts"]
+
+STEPS = ("add positions", "search and offer", "scores", "softmax", "weighted sum")   # the five steps
+STEP_RULES = ("x = word + position", "search = x × W_search, offer = x × W_offer", "score = search · offer",
+              "weights = softmax(scores)", "new = Σ weight × vector")      # what each step computes
 
 PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
-                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note")
+                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note")
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,18 @@ def verdict(trace: PhraseTrace) -> str:
             twins = ", ".join(word(j) for j in facts.tied_with_target)
             text += f" {twins} shares its vector exactly, so it gets the same weight."
         return text
+    lost = f", so the cue towards “{trace.predict}” is lost" if trace.predict else ""
     return (f"{focus} leans most on {winner} ({facts.winner_weight}{each}), not on {word(facts.target)} "
-            f"({facts.target_weight}). These matrices do not make {word(facts.target)} win here.")
+            f"({facts.target_weight}). These matrices do not make {word(facts.target)} win here{lost}.")
+
+
+def miss_note(trace: PhraseTrace) -> str:
+    """Said the moment the weights land, when the word that should win does not."""
+    facts = focus_facts(trace)
+    if facts.target is None or facts.target_wins:
+        return ""
+    return (f" But the word that should win is {trace.tokens[facts.target]}, and it gets only "
+            f"{facts.target_weight}.")
 
 
 MASK_NOTE = " Later words are hidden by the causal mask: their weight is exactly 0."
@@ -157,4 +171,5 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "decided": decided(trace),
         "unmasked_note": unmasked_note(trace),
         "shared_note": shared_note(trace),
+        "miss_note": miss_note(trace),
     }

@@ -29,13 +29,10 @@ from attnvid.script import Script, check_drawable, load_script
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
-from .pieces import Caption, NumberText, box_of
+from .pieces import Caption, NumberText, StepTracker, box_of
+from attnvid.story.captions import phrases, reading_seconds
 
-__all__ = ["NarratedScene", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
-
-WORDS_PER_SECOND = 3.0   # a comfortable reading speed for captions
-
-
+__all__ = ["NarratedScene", "Cue", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
 
 def _wanted_sections() -> frozenset[int] | None:
     value = os.environ.get(ATTN_SECTIONS, "").strip()
@@ -54,7 +51,9 @@ class NarratedScene(Scene):
         self.rest_boxes: dict[str, list[tuple[str, Box]]] = {}
         self.beats_played: list[tuple[str, float, float]] = []
         self.sections_opened: list[tuple[str, float]] = []
-        self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption)
+        self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption phrase)
+        self.stage_log: list[tuple[float, float, bool]] = []  # (start, end, only a caption on stage)
+        self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
         self._caption = None
         self._render_only = _wanted_sections()
         self._timeline_path = os.environ.get(ATTN_TIMELINE) or None
@@ -105,31 +104,91 @@ class NarratedScene(Scene):
         """A run time scaled by the script's pace."""
         return seconds * self.pace
 
+    def play(self, *args, **kwargs):
+        """Every play and wait, logged with whether the stage held anything but a caption."""
+        start, bare = self.time, self._bare()
+        super().play(*args, **kwargs)
+        self.stage_log.append((start, self.time, bare and self._bare()))
+
+    def _bare(self) -> bool:
+        return all(isinstance(m, Caption) for m in self.mobjects)
+
     @contextmanager
     def beat(self, name: str, caption: str, *, section: bool = True,
-             labels: Callable[[], list] = list) -> Iterator[None]:
-        """Play the block as one beat. section=False keeps it inside the current section (the
-        explainer opens one section per idea and plays several beats in it); `labels` lists the
-        (name, mobject) labels on screen at its end, for the layout tests."""
+             labels: Callable[[], list] = list) -> Iterator["Cue"]:
+        """Play the block as one beat, its caption shown phrase by phrase (Cue). section=False
+        keeps it inside the current section (the explainer opens one section per idea and plays
+        several beats in it); `labels` lists the (name, mobject) labels on screen at its end,
+        for the layout tests."""
         if section:
             self.next_section(name)
         start = self.time
-        if self.captions_on_screen:
-            new = Caption(caption, CAPTION)
-            anims = [FadeIn(new)] + ([FadeOut(self._caption)] if self._caption is not None else [])
-            self.play(*anims, run_time=self.t(0.5))
-            self._caption = new
-        yield
-        reading = self.t(max(2.5, len(caption.split()) / WORDS_PER_SECOND))
-        if self.time - start < reading:
-            self.wait(reading - (self.time - start))
+        cue = Cue(self, phrases(caption))
+        yield cue
+        cue.finish()
         self.wait(self.t(0.5))
-        duration = self.time - start
-        self.add_subcaption(caption, duration=duration, offset=-duration)
-        self.cues.append((len(self.sections_opened) - 1, start, self.time, caption))
+        cue.close()
         self.beats_played.append((name, start, self.time))
+        tracker = next((m.shown for m in self.mobjects if isinstance(m, StepTracker)), None)
+        self.steps_at_end.append((name, tracker))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
+
+    def show_caption(self, phrase: str | None) -> None:
+        """Fade the caption on screen out, then the new one in (never one over the other)."""
+        if not self.captions_on_screen:
+            return
+        if self._caption is not None:
+            self.play(FadeOut(self._caption), run_time=self.t(0.25))
+            self._caption = None
+        if phrase:
+            self._caption = Caption(phrase, CAPTION)
+            self.play(FadeIn(self._caption), run_time=self.t(0.3))
+
+
+class Cue:
+    """A beat's caption phrases (attnvid.story.captions), advanced by the beat's drawing code
+    with `next()` when its animation reaches what the next phrase says. Each phrase stays up
+    at least its reading time; each becomes one subtitle, timed to when it was on screen."""
+
+    def __init__(self, scene: NarratedScene, said: list[str]):
+        self.scene, self.phrases, self.index = scene, said, -1
+        self.since = scene.time
+        self._advance()
+
+    def _advance(self) -> None:
+        self.close()
+        self.index += 1
+        self.since = self.scene.time
+        self.scene.show_caption(self.phrases[self.index] if self.index < len(self.phrases) else None)
+
+    def _hold(self) -> None:
+        """Wait until the phrase on screen could be read."""
+        if 0 <= self.index < len(self.phrases):
+            left = self.scene.t(reading_seconds(self.phrases[self.index])) - (self.scene.time - self.since)
+            if left > 1e-6:
+                self.scene.wait(left)
+
+    def next(self) -> None:
+        """Show the next phrase, once the current one has been read; nothing if none is left."""
+        if self.index + 1 < len(self.phrases):
+            self._hold()
+            self._advance()
+
+    def finish(self) -> None:
+        """The phrases the drawing code did not reach, each in turn, each read."""
+        while self.index + 1 < len(self.phrases):
+            self.next()
+        self._hold()
+
+    def close(self) -> None:
+        """Write the phrase on screen into the subtitles, for exactly the time it was up."""
+        scene = self.scene
+        if 0 <= self.index < len(self.phrases) and scene.time > self.since:
+            phrase, duration = self.phrases[self.index], scene.time - self.since
+            scene.add_subcaption(phrase, duration=duration, offset=-duration)
+            scene.cues.append((len(scene.sections_opened) - 1, self.since, scene.time, phrase))
+            self.since = scene.time
 
 
 def load_or_exit(path) -> Script:

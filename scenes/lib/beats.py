@@ -18,16 +18,16 @@ from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circumscribe, Create, Dashe
 from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
 from attnvid.script import Model
 from attnvid.story import WALKTHROUGH
-from attnvid.story.walkthrough import focus_facts, sees, shared_vectors
+from attnvid.story.walkthrough import STEPS, focus_facts, sees, shared_vectors
 
 from . import style
 from .base import Drawings
 from .fading import FadeIn, FadeOut
-from .layout import CHIPS, PANEL, PLANE, Box, fit_view, place_labels, segment_boxes
-from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, WeightBars, box_of, fit,
+from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, fit_view, place_labels, segment_boxes
+from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, StepTracker, WeightBars, box_of, fit,
                      matrix_pair, text, tick_labels, word)
 
-__all__ = ["BEATS", "Walk", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
+__all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
            "move_vector", "clear_panel", "panel_column", "zoom"]
 
 BEATS = Drawings(WALKTHROUGH)
@@ -53,6 +53,8 @@ class Walk:
     bars: Optional[WeightBars] = None
     output: Optional[PlaneVector] = None
     title_card: Optional[tuple] = None
+    tracker: Optional[StepTracker] = None
+    cue: object = None            # the beat's caption phrases (base.Cue), advanced as animations land
 
     def __post_init__(self):
         self.colours = [style.word_colour(tok, self.model.embeddings) for tok in self.trace.tokens]
@@ -71,9 +73,27 @@ class Walk:
     def labels(self) -> list:
         return labels_on_screen(self.scene, self.plane)
 
+    def say_next(self) -> None:
+        """Move the caption to its next phrase: the animation has reached what it says."""
+        if self.cue is not None:
+            self.cue.next()
+
     def rest_labels(self) -> list:
         """What the layout tests check at a beat's end: the vector labels and the panel."""
         return self.labels() + ([("panel", self.panel)] if len(self.panel) else [])
+
+
+def track(w: Walk, step: Optional[int]) -> None:
+    """Show which of the five attention steps this beat is (None: put the tracker away). The
+    old tracker goes before the new one comes, so the two never overlap."""
+    if step == (w.tracker.step if w.tracker is not None else None):
+        return
+    if w.tracker is not None:
+        w.play(FadeOut(w.tracker), run_time=0.2)
+        w.tracker = None
+    if step is not None:
+        w.tracker = StepTracker(step, STEPS, TRACKER)
+        w.play(FadeIn(w.tracker), run_time=0.3)
 
 
 def labels_on_screen(scene, plane) -> list:
@@ -289,9 +309,10 @@ def positions(w: Walk) -> None:
 # -- 4. W_search and W_offer ------------------------------------------------------------------
 
 @BEATS.draws("projections")
-def projections(w: Walk) -> None:
+def projections(w: Walk, quick: bool = False) -> None:
     """The plane itself transformed by W_search, then by W_offer, the positioned vectors riding
-    along; the grid eases back so the results can be read off; a table lists them."""
+    along; the grid eases back so the results can be read off; a table lists them. quick: for
+    a phrase after the first, each vector just moves to its search (then offer) vector."""
     t = w.trace
     plane = w.plane
     W_search, W_offer = w.model.W_search, w.model.W_offer
@@ -314,8 +335,13 @@ def projections(w: Walk) -> None:
         w.play(*[FadeIn(r) for r in riders], *[v.animate.set_opacity(0.25) for v in w.positioned], run_time=0.6)
         if name == "offer":
             w.play(FadeIn(mo), run_time=0.6)
-        w.play(plane.transform_by(np.asarray(W, float).T), run_time=2.2)
-        w.play(plane.relax(), run_time=1.0)
+        if quick:
+            for r in riders:
+                r.rides = False
+            w.play(*[move_vector(plane, r, (0, 0), result[i]) for i, r in enumerate(riders)], run_time=1.2)
+        else:
+            w.play(plane.transform_by(np.asarray(W, float).T), run_time=2.2)
+            w.play(plane.relax(), run_time=1.0)
         for i, r in enumerate(riders):
             r.end = np.array(result[i], float)    # the trace's numbers, exactly
             r.rides = False
@@ -399,6 +425,7 @@ def scores(w: Walk) -> None:
                o.animate.set_color(style.OFFER), q.animate.set_color(style.SEARCH), run_time=0.5 if slow else 0.3)
         kept.append((j, shadow, length))
     best = max(kept, key=lambda item: shadow_lengths[item[0]])
+    w.say_next()                     # which shadow is longest, and why, as it is marked
     w.play(best[1].animate.set_stroke(opacity=1.0), Indicate(best[2], color=style.HIGHLIGHT),
            Circumscribe(w.grid.cells[f][best[0]], color=style.HIGHLIGHT, buff=0.02), run_time=1.0)
     w.play(*[FadeOut(m) for _, sh, ln in kept for m in (sh, ln)], FadeOut(search_line), run_time=0.4)
@@ -493,6 +520,7 @@ def softmax(w: Walk) -> None:
     fit(notes, Box(PANEL.cx, GRID_SMALL.bottom - 0.62, PANEL.w, 0.26))
     total = VGroup(total, notes)
     win = w.facts.winner
+    w.say_next()                     # the winner is said once the bars have landed
     w.play(Indicate(w.bars.bars[win], color=style.HIGHLIGHT, scale_factor=1.15),
            Indicate(w.chips[win], color=style.HIGHLIGHT), FadeIn(total), *anims, run_time=1.0)
     w.panel.add(ring, formula, w.bars, total)

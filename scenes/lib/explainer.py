@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arc, Indicate, LaggedStart, Line, MathTex, Rectangle, UpdateFromAlphaFunc,
+from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex, Rectangle, UpdateFromAlphaFunc,
                    VGroup)
 
 from attnmath import format_number, format_vector, format_weights
@@ -23,11 +23,11 @@ from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
 from .base import Drawings, NarratedScene
-from .beats import _row, label_vectors, panel_column
+from .beats import _row, grow, label_vectors, panel_column
 from .fading import FadeIn, FadeOut
 from .layout import PANEL, PLANE, Box, fit_view
 from .learning import play_cramped, play_learning
-from .pieces import LivePlane, NumberText, WeightBars, fit, matrix_pair, text, tick_labels, word
+from .pieces import Caption, ChipRow, LivePlane, NumberText, WeightBars, fit, matrix_pair, text, tick_labels, word
 from .walkthrough import play_alignment
 
 __all__ = ["SECTIONS", "play_explainer"]
@@ -51,17 +51,21 @@ def captioned(name: str):
         @SECTIONS.draws(name)
         @functools.wraps(draw)
         def in_its_beat(scene: NarratedScene, script: Script, traces) -> None:
+            clear_stage(scene, caption_too=True)    # so the new caption arrives with its pictures
             with scene.beat(name, EXPLAINER[name].text(script, script.narration), section=False):
                 draw(scene, script, traces)
         return in_its_beat
     return register
 
 
-def clear_stage(scene: NarratedScene, run_time: float = 0.6) -> None:
-    """Fade out what the last section left (never the caption): a cross-fade, not a cut."""
-    leaving = [m for m in scene.mobjects if m is not scene._caption]
+def clear_stage(scene: NarratedScene, run_time: float = 0.6, caption_too: bool = False) -> None:
+    """Fade out what the last section left: a fade, not a cut. The caption stays unless
+    caption_too (between sections: the old caption goes with its pictures)."""
+    leaving = [m for m in scene.mobjects if caption_too or not isinstance(m, Caption)]
     if leaving:
         scene.play(*[FadeOut(m) for m in leaving], run_time=scene.t(run_time))
+    if caption_too:
+        scene._caption = None
 
 
 def _board(points, region: Box = PLANE) -> tuple[LivePlane, VGroup]:
@@ -390,11 +394,29 @@ def relevance_learned(scene: NarratedScene, script: Script, traces) -> None:
 
 @SECTIONS.draws("alignment")
 def alignment(scene: NarratedScene, script: Script, traces) -> None:
+    """The roadmap (the five steps, each with what it computes), then each phrase through them:
+    the first in full, the others saying only what is new."""
+    clear_stage(scene, caption_too=True)
     with scene.beat("alignment", EXPLAINER["alignment"].text(script, script.narration), section=False):
+        card = steps_card(Box(0, 0.2, 11.5, 5.6))
+        scene.play(LaggedStart(*[FadeIn(row, shift=0.2 * RIGHT) for row in card], lag_ratio=0.35),
+                   run_time=scene.t(2.5))
+    for k, trace in enumerate(traces):
         clear_stage(scene)
-    for trace in traces:
-        clear_stage(scene)
-        play_alignment(scene, script, trace)
+        play_alignment(scene, script, trace, first=k == 0)
+
+
+def steps_card(box: Box, size: float = 30, rules: bool = True) -> VGroup:
+    """The five steps as numbered rows, each with the rule it computes (rules=False: names only)."""
+    rows = VGroup()
+    for k, (name, rule) in enumerate(zip(walk.STEPS, walk.STEP_RULES), start=1):
+        number = VGroup(Circle(radius=0.3, stroke_color=style.HIGHLIGHT, stroke_width=2),
+                        text(str(k), size=size * 0.8))
+        number[1].move_to(number[0])
+        parts = [number, text(name, size=size)] + ([text(rule, size=size * 0.75, colour=style.MUTED)] if rules else [])
+        rows.add(_row(*parts, buff=0.35))
+    rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+    return fit(rows, box)
 
 
 @SECTIONS.draws("cramped")
@@ -482,3 +504,97 @@ def names(scene: NarratedScene, script: Script, traces) -> None:
     fit(group, Box(0, 0.4, 12.5, 4.5))
     scene.play(FadeIn(group[0]), run_time=scene.t(1.0))
     scene.play(FadeIn(group[1]), run_time=scene.t(1.0))
+
+
+# -- 0. the hook --------------------------------------------------------------------------------
+
+@captioned("hook")
+def hook(scene: NarratedScene, script: Script, traces) -> None:
+    """The phrases, big, each with the word it should lead to as a question; the word we follow
+    is marked in each."""
+    m = script.model
+    rows, asks = VGroup(), VGroup()
+    for t in traces:
+        f = walk.focus_of(t)
+        colours = [style.word_colour(tok, m.embeddings) for tok in t.tokens]
+        chips = ChipRow(t.tokens, colours, f, Box(0, 0, 10.0, 1.0), size=40)
+        ask = text(f"→ {t.predict} ?" if t.predict else "→ ?", size=36, colour=style.MUTED)
+        rows.add(VGroup(chips, ask).arrange(RIGHT, buff=0.45))
+    rows.arrange(DOWN, buff=0.7, aligned_edge=LEFT)
+    fit(rows, Box(0, 0.25, 13.0, 6.0))
+    for row in rows:
+        scene.play(LaggedStart(*[FadeIn(c, shift=0.2 * UP) for c in row[0].chips], lag_ratio=0.12),
+                   run_time=scene.t(1.2))
+    scene.play(*[FadeIn(row[1], shift=0.2 * LEFT) for row in rows], run_time=scene.t(0.8))
+    focus = [row[0][walk.focus_of(t)] for row, t in zip(rows, traces)]
+    scene.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.15) for c in focus], run_time=scene.t(1.2))
+
+
+# -- 7b. one word, three partners ---------------------------------------------------------------
+
+@captioned("three_partners")
+def three_partners(scene: NarratedScene, script: Script, traces) -> None:
+    """Each phrase's search vector for the focus word, beside the offer of the word it should
+    lean on, all on one plane: the same word asks for something different in each phrase."""
+    found = data.partners(traces)
+    if not found:
+        return
+    m = script.model
+    colour_of = lambda tok: style.word_colour(tok, m.embeddings)
+    points = np.array([p.trace.search[p.focus] for p in found] + [p.trace.offer[p.target] for p in found])
+    plane, ticks = _board(points)
+    scene.play(FadeIn(plane), FadeIn(ticks), run_time=scene.t(0.8))
+    rows = []
+    for p in found:
+        t = p.trace
+        focus, target = t.tokens[p.focus], t.tokens[p.target]
+        rows.append(VGroup(
+            text(f"{p.phrase}. {t.text}", size=24),
+            _row(text(f"{focus}'s search", size=22, colour=colour_of(focus)),
+                 NumberText(f"{format_vector(t.search[p.focus])}, length {p.search_length}", size=22)),
+            _row(text(f"{target}'s offer", size=22, colour=colour_of(target)),
+                 NumberText(format_vector(t.offer[p.target]), size=22)),
+            _row(text(f"weight on {target}", size=22, colour=style.MUTED),
+                 NumberText(p.weight, size=24, colour=style.HIGHLIGHT if p.wins else style.MUTED),
+                 text("the most" if p.wins else "not the most", size=20, colour=style.MUTED)),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
+    column = panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.2), buff=0.35)
+    for p, row in zip(found, rows):
+        t = p.trace
+        focus, target = t.tokens[p.focus], t.tokens[p.target]
+        search = plane.vector(t.search[p.focus], colour=colour_of(focus), width=6)
+        offer = plane.vector(t.offer[p.target], colour=colour_of(target), width=4)
+        labels = label_vectors(scene, plane, [search, offer], [f"search {p.phrase}", f"{target}'s offer"],
+                               [colour_of(focus), colour_of(target)], size=20)
+        scene.play(FadeIn(row), grow(plane, search), grow(plane, offer), *[FadeIn(l) for l in labels],
+                   run_time=scene.t(1.5))
+        scene.wait(scene.t(0.8))
+    scene.add(column)
+
+
+# -- 12. the recap ------------------------------------------------------------------------------
+
+@SECTIONS.draws("recap")
+def recap(scene: NarratedScene, script: Script, traces) -> None:
+    """The five steps and where each phrase's attention went, then a fade to black: the video
+    ends on an empty frame, not a frozen one."""
+    clear_stage(scene, caption_too=True)
+    m = script.model
+    with scene.beat("recap", EXPLAINER["recap"].text(script, script.narration), section=False):
+        card = steps_card(Box(-4.4, 0.2, 4.8, 5.6), size=32, rules=False)
+        outcomes = VGroup()
+        for t in traces:
+            f = walk.focus_facts(t)
+            colours = [style.word_colour(tok, m.embeddings) for tok in t.tokens]
+            chips = ChipRow(t.tokens, colours, f.focus, Box(0, 0, 6.0, 0.8), size=28)
+            ring = SurroundingRectangle(chips[f.winner], color=style.HIGHLIGHT, buff=0.06)
+            said = f"leans on {t.tokens[f.winner]} ({f.winner_weight})"
+            if t.predict:
+                said += f" → {t.predict}" if f.target is None or f.target_wins else f", not {t.tokens[f.target]}"
+            outcomes.add(VGroup(VGroup(chips, ring), text(said, size=24, colour=style.MUTED))
+                         .arrange(DOWN, aligned_edge=LEFT, buff=0.15))
+        outcomes.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        fit(outcomes, Box(2.6, 0.2, 7.6, 5.6))
+        scene.play(LaggedStart(*[FadeIn(row) for row in card], lag_ratio=0.2), run_time=scene.t(2.0))
+        scene.play(LaggedStart(*[FadeIn(o) for o in outcomes], lag_ratio=0.4), run_time=scene.t(2.0))
+    clear_stage(scene, run_time=0.8, caption_too=True)

@@ -1,7 +1,7 @@
 """Where things go, worked out with plain numbers (no Manim), so it can be tested directly.
 
-The frame is 14.22 x 8 units. The chips of the phrase sit along the top, the caption along the
-bottom; the plane takes the left of the middle band and the panel (equations, grid, bars) the
+The frame is 14.22 x 8 units. The chips of the phrase sit along the top (the step tracker left of
+them), the caption along the bottom; the plane takes the left of the middle band and the panel (equations, grid, bars) the
 right.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FRAME_W", "FRAME_H", "Box", "CHIPS", "CAPTION", "PLANE", "PANEL", "FRAME", "View", "nice_step", "fit_view",
+__all__ = ["FRAME_W", "FRAME_H", "Box", "CHIPS", "TRACKER", "CAPTION", "PLANE", "PANEL", "FRAME", "View", "nice_step", "fit_view",
            "place_labels", "segment_boxes"]
 
 FRAME_W, FRAME_H = 14.222, 8.0
@@ -47,7 +47,8 @@ class Box:
                 self.bottom >= other.bottom - tol and self.top <= other.top + tol)
 
 
-CHIPS = Box(0, 3.35, 13.4, 0.9)
+CHIPS = Box(1.45, 3.35, 10.9, 0.9)
+TRACKER = Box(-5.6, 3.35, 2.6, 0.9)     # "step 3 of 5", left of the chips
 CAPTION = Box(0, -3.45, 13.4, 0.85)
 PLANE = Box(-3.75, -0.05, 6.3, 5.6)
 PANEL = Box(3.35, -0.05, 7.1, 5.6)

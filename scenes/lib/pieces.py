@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
+from manim import (Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
                    UpdateFromAlphaFunc, VGroup, VMobject)
 
 from attnmath import format_number
+from attnvid.story.captions import wrap
 
 from . import style
 from .layout import PLANE, Box, View
@@ -291,6 +292,26 @@ class ChipRow(VGroup):
         return self.chips[i]
 
 
+class StepTracker(VGroup):
+    """Where the viewer is among the five steps: "step 3 of 5", five dots (done, this one, to
+    come) and this step's name. `shown` keeps what it says, for the tests."""
+
+    def __init__(self, step: int, names: Sequence[str], box: Box):
+        super().__init__()
+        self.step = step
+        self.shown = f"step {step} of {len(names)}: {names[step - 1]}"
+        head = text(f"step {step} of {len(names)}", size=20, colour=style.MUTED)
+        dots = VGroup(*[Circle(radius=0.07, stroke_width=1.5, stroke_color=style.MUTED,
+                               fill_color=style.HIGHLIGHT if k == step else style.MUTED,
+                               fill_opacity=1.0 if k == step else (0.6 if k < step else 0.0))
+                        for k in range(1, len(names) + 1)]).arrange(RIGHT, buff=0.1)
+        name = text(names[step - 1], size=24, colour=style.HIGHLIGHT)
+        self.add(VGroup(VGroup(head, dots).arrange(RIGHT, buff=0.2), name).arrange(DOWN, buff=0.1,
+                                                                                     aligned_edge=LEFT))
+        fit(self, box)
+        self.align_to([box.left, 0, 0], LEFT)
+
+
 class MatrixMob(VGroup):
     """A matrix of number strings between bracket lines, with a name beside it."""
 
@@ -419,23 +440,12 @@ class WeightBars(VGroup):
 
 
 class Caption(VGroup):
-    """The narration at the bottom of the frame: wrapped at 95 characters a line, then shrunk
-    to fit its box (CAPTION holds two lines at full size)."""
+    """One phrase of the narration at the bottom of the frame, always at one size: phrases are
+    cut to at most two lines (attnvid.story.captions), which CAPTION holds at full size."""
 
     def __init__(self, s: str, box: Box, size=22):
         super().__init__()
-        lines = _wrap(s, 95)
-        body = VGroup(*[text(line, size=size, colour=style.TEXT) for line in lines]).arrange(DOWN, buff=0.1)
-        body.scale(min(1.0, box.w / body.width, box.h / body.height))
+        body = VGroup(*[text(line, size=size, colour=style.TEXT) for line in wrap(s)]).arrange(DOWN, buff=0.1)
+        self.shrunk = min(1.0, box.w / body.width, box.h / body.height)   # a guard: phrases fit, so 1
+        body.scale(self.shrunk)
         self.add(body.move_to([box.cx, box.cy, 0]))
-
-
-def _wrap(s: str, width: int) -> list[str]:
-    words, lines, line = s.split(), [], ""
-    for w in words:
-        if line and len(line) + 1 + len(w) > width:
-            lines.append(line)
-            line = w
-        else:
-            line = f"{line} {w}" if line else w
-    return lines + ([line] if line else [])

@@ -17,12 +17,12 @@ from attnvid.story import WALKTHROUGH
 from attnvid.story.walkthrough import shared_note
 
 from .base import NarratedScene, ScriptScene
-from .beats import BEATS, Walk, quick_setup
+from .beats import BEATS, Walk, quick_setup, track
 
 __all__ = ["PhraseWalkthrough", "play_walkthrough", "play_alignment", "class_name", "walkthrough_class",
            "single_phrase_scripts"]
 
-ALIGNMENT_BEATS = ("projections", "scores", "softmax", "weighted_sum")   # steps 1 to 5
+ALIGNMENT_BEATS = ("projections", "scores", "softmax", "weighted_sum")   # steps 2 to 5 (1: the set-up)
 
 
 class PhraseWalkthrough(ScriptScene):
@@ -42,23 +42,36 @@ def play_walkthrough(scene: NarratedScene, script: Script, trace: PhraseTrace) -
     """The eight beats in order, one section each, on any NarratedScene."""
     w = Walk(scene, trace, script.model, title=script.title)
     for part in WALKTHROUGH:
-        with scene.beat(part.name, part.text(trace, script.narration), labels=w.rest_labels):
+        with scene.beat(part.name, part.text(trace, script.narration), labels=w.rest_labels) as cue:
+            w.cue = cue
+            track(w, part.step)
             BEATS[part.name](w)
     return w
 
 
-def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace) -> Walk:
-    """Steps 1-5 for one phrase, inside the current section: the walkthrough's beats from the
-    projections on, after a quick set-up of the phrase's chips and positioned vectors."""
+def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, first: bool = True) -> Walk:
+    """Steps 1-5 for one phrase, inside the current section, then its takeaway: the
+    walkthrough's beats from the projections on, after a quick set-up of the phrase's chips
+    and positioned vectors. A later phrase (first=False) says only what is new: its search and
+    offer vectors come without the plane's transformation and without a caption of their own,
+    and its beats take their shorter `again` captions, so no sentence is said twice."""
     w = Walk(scene, trace, script.model)
     # the positions beat, which says which positions share a vector, is not played here: the
     # phrase's opening caption says it instead
-    caption = WALKTHROUGH["title"].text(trace, script.narration) + shared_note(trace)
-    with scene.beat(f"phrase: {trace.text}", caption, section=False, labels=w.labels):
+    opening = WALKTHROUGH["title"].text(trace, script.narration, again=not first) + shared_note(trace)
+    with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels) as cue:
+        w.cue = cue
+        track(w, 1)
         quick_setup(w)
-    for name in ALIGNMENT_BEATS:
-        with scene.beat(name, WALKTHROUGH[name].text(trace, script.narration), section=False,
-                        labels=w.rest_labels):
+        if not first:
+            track(w, 2)
+            BEATS["projections"](w, quick=True)
+    for name in (ALIGNMENT_BEATS if first else ALIGNMENT_BEATS[1:]) + ("takeaway",):
+        part = WALKTHROUGH[name]
+        with scene.beat(name, part.text(trace, script.narration, again=not first), section=False,
+                        labels=w.rest_labels) as cue:
+            w.cue = cue
+            track(w, part.step)
             BEATS[name](w)
     return w
 
