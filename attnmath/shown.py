@@ -5,26 +5,58 @@ the exact floats, a viewer who pauses and multiplies the numbers on screen would
 two off ([1.24, 1.75] · [8.83, 2.16] shown as 14.74, by hand 14.73). So the toy computes on what
 it shows: the embeddings and positions as shown, their sums, the matrices as shown, each product
 from the shown operands in exact decimal arithmetic, then rounded (half away from zero) for
-display. Every equation on screen then holds to its last digit. The softmax is the one step that
-is not exact arithmetic: the shown weights are softmax of the shown scores, rounded so each row
-adds up to exactly 1.00 (largest remainder), so a viewer's own rounding may differ in the last
-digit of one weight.
+display. Every equation on screen then holds to its last digit. The softmax is shown as steps a
+calculator can follow (`softmax_shown`): subtract the row's largest shown score (the weights do
+not change, and the exponentials stay small), raise e to each difference (shown to three
+decimals), add them up, divide each by the sum; the quotients are rounded so the row adds up to
+exactly 1.00 (largest remainder), so a viewer's own rounding may differ in the last digit of one
+weight, and the screen says so.
 
 `shown_trace(trace, W_search, W_offer, W_value)` returns an ordinary PhraseTrace whose arrays
 hold exactly the shown values, so every display path prints the chain's digits.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
 
 import numpy as np
 
-from .attention import masked_softmax
 from .display import round_number, round_weights
 from .trace import PhraseTrace, frozen
 
-__all__ = ["shown_trace", "shown_row", "shown_matrix", "dot_shown", "weighted_sum_shown"]
+__all__ = ["shown_trace", "shown_row", "shown_matrix", "dot_shown", "weighted_sum_shown", "SoftmaxSteps",
+           "softmax_shown", "EXP_DECIMALS"]
+
+EXP_DECIMALS = 3     # e^(s - max) is shown to three decimals: enough that no weight moves by it
+
+
+@dataclass(frozen=True)
+class SoftmaxSteps:
+    """One row's softmax as the screen shows it, every number a shown decimal. Hidden
+    positions (a causal mask) have None for their steps and weight 0."""
+    scores: tuple[Decimal, ...]
+    top: Decimal                                  # the largest visible score
+    shifted: tuple[Optional[Decimal], ...]        # score - top, exactly
+    exps: tuple[Optional[Decimal], ...]           # e^(score - top), rounded to EXP_DECIMALS
+    total: Decimal                                # the sum of the shown exponentials, exactly
+    weights: tuple[Decimal, ...]                  # exp / total, rounded so the row adds to 1
+
+
+def softmax_shown(scores, visible, decimals: int = 2) -> SoftmaxSteps:
+    """Softmax of a row of shown scores, through numbers a viewer can check one by one."""
+    s = [_exact(x) for x in scores]
+    seen = [bool(v) for v in visible]
+    if not any(seen):
+        raise ValueError("every row must see at least one position")
+    top = max(x for x, v in zip(s, seen) if v)
+    quantum = Decimal(1).scaleb(-EXP_DECIMALS)
+    shifted = [x - top if v else None for x, v in zip(s, seen)]
+    exps = [d.exp().quantize(quantum, rounding=ROUND_HALF_UP) if d is not None else None for d in shifted]
+    total = sum((e for e in exps if e is not None), Decimal(0))
+    weights = round_weights([e / total if e is not None else Decimal(0) for e in exps], decimals)
+    return SoftmaxSteps(tuple(s), top, tuple(shifted), tuple(exps), total, tuple(weights))
 
 
 def shown_matrix(a, decimals: int = 2) -> np.ndarray:
@@ -73,8 +105,8 @@ def shown_trace(trace: PhraseTrace, W_search, W_offer, W_value=None, decimals: i
     search = _matmul_shown(x, shown_matrix(W_search, decimals), decimals)  # (n, k)
     offer = _matmul_shown(x, shown_matrix(W_offer, decimals), decimals)    # (n, k)
     scores = _scores_shown(search, offer, trace.scale, decimals)          # (n, n) search_i · offer_j × scale
-    exact = masked_softmax(scores, trace.visible)                         # (n, n)
-    weights = np.array([[float(w) for w in round_weights(row, decimals)] for row in exact])
+    weights = np.array([[float(w) for w in softmax_shown(row, seen, decimals).weights]
+                        for row, seen in zip(scores, trace.visible)])           # (n, n)
     values = x if W_value is None else _matmul_shown(x, shown_matrix(W_value, decimals), decimals)
     outputs = np.array([weighted_sum_shown(w, values, decimals) for w in weights])   # (n, m)
     return replace(trace, embeddings=frozen(emb), positions=frozen(pos), positioned=frozen(x),
@@ -89,4 +121,4 @@ def shown_row(x, focus: int, visible, W_search, W_offer, decimals: int = 2) -> n
     search = _matmul_shown(x[focus:focus + 1], shown_matrix(W_search, decimals), decimals)   # (1, k)
     offer = _matmul_shown(x, shown_matrix(W_offer, decimals), decimals)    # (n, k)
     scores = _matmul_shown(search, offer.T, decimals)[0]                  # (n,)
-    return np.array([float(w) for w in round_weights(masked_softmax(scores, np.asarray(visible, bool)), decimals)])
+    return np.array([float(w) for w in softmax_shown(scores, visible, decimals).weights])

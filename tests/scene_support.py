@@ -48,6 +48,12 @@ def display_strings(script, trace) -> set[str]:
         weights = format_weights(row)
         shown.update(weights)
         shown.add(f"{sum(Decimal(x) for x in weights):.2f}")
+    from attnmath.shown import softmax_shown
+    for scores, visible in zip(trace.scores, trace.visible):     # the softmax table's steps
+        steps = softmax_shown(scores, visible)
+        shown.update(f"{x:.2f}" for x in steps.shifted if x is not None)
+        shown.update(f"{x}" for x in steps.exps if x is not None)
+        shown.add(f"{steps.total}")
     return shown
 
 
@@ -89,7 +95,7 @@ def redo_equations(scene) -> int:
         if index < len(names) and names[index] != "weighted_sum":
             checked += _redo_weighted_sums_in(strings)
         if index < len(names) and names[index] == "weighted_sum":
-            i = max(i for i, t in enumerate(strings) if " = " in t) + 1     # after the softmax's sum
+            i = _weighted_sum_start(strings)
             weights, vectors = [], []
             while re.fullmatch(_NUM, strings[i]):                            # rows: weight, vector
                 weights.append(strings[i])
@@ -119,4 +125,37 @@ def _redo_weighted_sums_in(strings) -> int:
             i = j + 1
         else:
             i += 1
+    return checked
+
+
+def _weighted_sum_start(strings) -> int:
+    """Where the weighted sum's rows start: the first run of (weight, vector) pairs that ends in
+    a vector (the new one), the beat's own numbers after whatever faded out at its start."""
+    for i in range(len(strings)):
+        j = i
+        while j + 1 < len(strings) and re.fullmatch(_NUM, strings[j]) and re.fullmatch(_VEC, strings[j + 1]):
+            j += 2
+        if j > i and j < len(strings) and re.fullmatch(_VEC, strings[j]):
+            return i
+    raise AssertionError(f"no weighted sum among {strings}")
+
+
+def redo_softmax(scene) -> int:
+    """Redo every softmax table the scene showed, from its strings: each difference is the score
+    minus the largest, each exponential e to that (three decimals), the sum their sum, each
+    weight that over the sum (within the unit the row's rounding may move it) and the weights
+    add to 1.00. Returns how many rows were checked."""
+    checked = 0
+    for table in scene.softmax_tables:
+        seen = [(Decimal(s), Decimal(d), Decimal(e), Decimal(w))
+                for s, d, e, w in zip(table["score"], table["shifted"], table["exp"], table["weight"]) if d is not None]
+        top = max(s for s, *_ in seen)
+        total = Decimal(table["sum"].split()[-1])
+        assert total == sum(e for _, _, e, _ in seen), table
+        for s, d, e, w in seen:
+            assert d == s - top, (s, top, d)
+            assert e == d.exp().quantize(Decimal("0.001"), rounding=ROUND_HALF_UP), (d, e)
+            assert abs(w - e / total) <= Decimal("0.01"), (e, total, w)
+            checked += 1
+        assert sum(Decimal(w) for w in table["weight"]) == 1 and table["total"] == "total 1.00", table
     return checked

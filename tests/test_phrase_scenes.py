@@ -10,7 +10,7 @@ from attnvid.publish.records import ATTN_SCRIPT
 from attnvid.script import load_script
 from scenes.lib.layout import FRAME, PLANE
 from scenes.lib.walkthrough import class_name, walkthrough_class
-from scene_support import ROOT, build, display_strings, import_phrase_module, load_module, redo_equations
+from scene_support import ROOT, build, display_strings, import_phrase_module, load_module, redo_equations, redo_softmax
 
 SINGLE_PHRASE = ["cat_sat", "brian_typed", "warm_black_cat"]
 built = pytest.mark.slow   # each build plays every animation (about 10 s); `make test` runs them
@@ -38,7 +38,7 @@ def test_class_names_come_from_file_names():
     assert class_name("2cats") == "S2cats"
 
 
-def assert_clean_layout(scene):
+def assert_clean_layout(scene, legible: bool = True, not_yet: frozenset = frozenset()):
     """No label overlaps another or leaves its place; and, while we have the scene, every
     equation on screen adds up by hand, no caption phrase is said twice, the step tracker names
     each beat's step and no second passes with only a caption on screen."""
@@ -48,6 +48,10 @@ def assert_clean_layout(scene):
     assert scene.steps_at_end == [(p.name, None if p.step is None else f"step {p.step} of 5: {STEPS[p.step - 1]}")
                                   for p in WALKTHROUGH]
     assert all(end - start <= 1.0 for start, end, bare in scene.stage_log if bare)
+    assert redo_softmax(scene) >= 2
+    if legible:      # no letter under 1.6 % of the frame height (scenes/lib/legibility.py)
+        small = {b: s for b, s in scene.small_text.items() if s and b not in not_yet}
+        assert not small, small
     for beat, boxes in scene.rest_boxes.items():
         labels = [(name, b) for name, b in boxes if name != "panel"]
         for (n1, b1), (n2, b2) in itertools.combinations(labels, 2):
@@ -116,7 +120,9 @@ phrase:
 def test_seven_tokens_with_negatives_and_unicode_lay_out_cleanly(write, tmp_path):
     scene = build(walkthrough_class(write("seven.yaml", SEVEN)), tmp_path)
     assert [b[0] for b in scene.beats_played] == list(WALKTHROUGH.names)
-    assert_clean_layout(scene)
+    # not yet legible everywhere: a 23-letter word's labels and crowded tick labels still shrink
+    # below the bar (issue 13's next step); the shipped scripts are held to it
+    assert_clean_layout(scene, legible=False)
     script = load_script(tmp_path / "seven.yaml")
     shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
     assert shown <= display_strings(script, script.shown_traces()[0])
@@ -181,7 +187,9 @@ def test_two_to_ten_words_fit(words, write, tmp_path):
                            "W_search: [[1, 2], [-1, 1]]\nW_offer: [[2, 0], [1, -1]]\n"
                            f"scale: {'sqrt' if words == 10 else 'none'}\nphrase: {' '.join(vocab)}\n")
     scene = build(walkthrough_class(path), tmp_path)
-    assert_clean_layout(scene)
+    # a 10 x 10 score grid in the panel is still too small to read at 480p (issue 13's next step:
+    # the focus row large); every other beat of the 10-word phrase is held to the bar
+    assert_clean_layout(scene, not_yet=frozenset({"scores"}) if words == 10 else frozenset())
 
 
 @built

@@ -111,3 +111,29 @@ def test_a_scaled_score_is_the_shown_dot_product_over_root_k_rounded_once(n, dat
                       for a, b in zip(shown.search[i], shown.offer[j]))
             by_hand = (dot / Decimal(2).sqrt()).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) + 0
             assert format_number(shown.scores[i, j]) == f"{by_hand:.2f}"
+
+
+shown_scores = st.lists(st.integers(-4000, 4000).map(lambda u: u / 100), min_size=1, max_size=10)
+
+
+@given(shown_scores, st.data())
+def test_the_softmax_steps_redo_by_hand_and_stay_within_a_unit_of_the_exact_softmax(scores, data):
+    from attnmath import masked_softmax
+    from attnmath.shown import EXP_DECIMALS, softmax_shown
+    visible = data.draw(st.lists(st.booleans(), min_size=len(scores), max_size=len(scores)))
+    visible[data.draw(st.integers(0, len(scores) - 1))] = True
+    steps = softmax_shown(scores, visible)
+    quantum = Decimal(1).scaleb(-EXP_DECIMALS)
+    seen = [Decimal(repr(s)) for s, v in zip(scores, visible) if v]
+    assert steps.top == max(seen)
+    for s, v, d, e, w in zip(scores, visible, steps.shifted, steps.exps, steps.weights):
+        if not v:
+            assert d is None and e is None and w == 0
+            continue
+        assert d == Decimal(repr(s)) - steps.top                       # a subtraction, exactly
+        assert e == d.exp().quantize(quantum, rounding=ROUND_HALF_UP)    # e to the shown difference
+        assert abs(w - e / steps.total) <= Decimal("0.01")              # divided by the shown sum
+    assert steps.total == sum(e for e in steps.exps if e is not None)
+    assert sum(steps.weights) == 1
+    exact = masked_softmax(np.array([scores]), np.array([visible]))[0]
+    assert np.abs(np.array([float(w) for w in steps.weights]) - exact).max() <= 0.0101

@@ -120,9 +120,11 @@ WALKTHROUGH = Kind("walkthrough", (
           gif="start", step=2),
     _beat("scores", "Each score is {focus}'s search length times an offer's shadow on the search line. {decided}", step=3,
           again="{decided}"),
-    _beat("softmax", "Softmax turns {focus}'s scores into weights between 0 and 1 that add up to 1. "
+    _beat("softmax", "Softmax turns {focus}'s scores into weights: subtract the largest score, raise e to each "
+                     "difference, and divide by their sum. The weights lie between 0 and 1 and add up to 1. "
                      "The largest goes to {winner}: {winner_weight}.{mask_note}{miss_note}", step=4,
-          again="The largest weight goes to {winner}: {winner_weight}.{mask_note}{miss_note}"),
+          again="This time the largest score is {top_score}, so e is raised to each score minus {top_score}. "
+                "The largest weight goes to {winner}: {winner_weight}.{mask_note}{miss_note}"),
     _beat("weighted_sum", "{focus}'s new vector is the weighted sum of the words' vectors: each one "
                           "shrunk by its weight, then laid tip to tail.", poster=True, gif="end", step=5,
           again="{focus}'s new vector is again a weighted sum, this time with most weight on {winner}."),

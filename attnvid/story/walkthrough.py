@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from attnmath import PhraseTrace, decide, format_vector, geometry, round_weights
+from attnmath import PhraseTrace, decide, format_number, format_vector, geometry, round_weights
 
 __all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
            "unmasked_note", "shared_vectors", "shared_note", "miss_note", "facts"]
@@ -19,7 +19,7 @@ STEP_RULES = ("x = word + position", "search = x × W_search, offer = x × W_off
               "weights = softmax(scores)", "new = Σ weight × vector")      # what each step computes
 
 PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
-                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note")
+                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note", "top_score")
 
 
 @dataclass(frozen=True)
@@ -172,4 +172,5 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "unmasked_note": unmasked_note(trace),
         "shared_note": shared_note(trace),
         "miss_note": miss_note(trace),
+        "top_score": format_number(max(trace.scores[f.focus][j] for j in range(trace.n) if trace.visible[f.focus, j])),
     }

@@ -29,6 +29,7 @@ from attnvid.script import Script, check_drawable, load_script
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
+from .legibility import too_small
 from .pieces import Caption, NumberText, StepTracker, box_of
 from attnvid.story.captions import phrases, reading_seconds
 
@@ -54,6 +55,8 @@ class NarratedScene(Scene):
         self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption phrase)
         self.stage_log: list[tuple[float, float, bool]] = []  # (start, end, only a caption on stage)
         self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
+        self.small_text: dict[str, list[tuple[str, float]]] = {}  # beat -> texts below the legibility bar
+        self.softmax_tables: list[dict] = []   # each softmax table's entries as shown (SoftmaxTable.record)
         self._caption = None
         self._render_only = _wanted_sections()
         self._timeline_path = os.environ.get(ATTN_TIMELINE) or None
@@ -131,6 +134,7 @@ class NarratedScene(Scene):
         self.beats_played.append((name, start, self.time))
         tracker = next((m.shown for m in self.mobjects if isinstance(m, StepTracker)), None)
         self.steps_at_end.append((name, tracker))
+        self.small_text.setdefault(name, []).extend(too_small(self.mobjects))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
 

@@ -16,6 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circumscribe, Create, Dashe
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
 from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
+from attnmath.shown import softmax_shown
 from attnvid.script import Model
 from attnvid.story import WALKTHROUGH
 from attnvid.story.walkthrough import STEPS, focus_facts, sees, shared_vectors
@@ -24,7 +25,8 @@ from . import style
 from .base import Drawings
 from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, fit_view, place_labels, segment_boxes
-from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, StepTracker, WeightBars, box_of, fit,
+from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
+                     box_of, fit,
                      matrix_pair, text, tick_labels, word)
 
 __all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
@@ -361,9 +363,8 @@ def projections(w: Walk, quick: bool = False) -> None:
 # -- 5. dot products --------------------------------------------------------------------------
 
 GRID_BIG = Box(PANEL.cx, PANEL.cy + 0.45, PANEL.w, PANEL.h - 1.0)
-GRID_SMALL = Box(PANEL.left + PANEL.w * 0.33, PANEL.top - 1.25, PANEL.w * 0.64, 2.5)
-FORMULA = Box(PANEL.left + PANEL.w * 0.82, PANEL.top - 1.25, PANEL.w * 0.32, 1.2)
-BARS = Box(PANEL.cx, (GRID_SMALL.bottom - 0.95 + PANEL.bottom) / 2, PANEL.w, GRID_SMALL.bottom - 0.95 - PANEL.bottom)
+SOFTMAX_FORMULA = Box(PANEL.cx, PANEL.top - 0.5, PANEL.w, 1.0)
+SOFTMAX_TABLE = Box(PANEL.cx, (PANEL.top - 1.1 + PANEL.bottom) / 2, PANEL.w, PANEL.top - 1.1 - PANEL.bottom)
 
 
 @BEATS.draws("scores")
@@ -497,33 +498,37 @@ class ShadowLanes:
 
 @BEATS.draws("softmax")
 def softmax(w: Walk) -> None:
-    """The focus row of scores becomes weights: positive, adding up to 1, shown as bars."""
+    """The focus row of scores becomes weights, one column at a time, every number a step a
+    calculator can redo (attnmath.shown.softmax_shown): the scores leave the grid for a table,
+    the largest is subtracted, e is raised to each difference, the exponentials are added up,
+    each is divided by the sum, and the weights grow as bars in the words' colours."""
     t, f = w.trace, w.focus
-    shown = format_weights(t.weights[f])
-    hidden = [not t.visible[f, j] for j in range(t.n)]
-    w.play(w.grid.animate.scale_to_fit_height(GRID_SMALL.h).move_to([GRID_SMALL.cx, GRID_SMALL.cy, 0]),
-           run_time=0.8)
-    ring = SurroundingRectangle(w.grid.row(f), color=style.HIGHLIGHT, buff=0.03, stroke_width=3)
-    formula = MathTex(r"w_j = \frac{e^{s_j}}{\sum_k e^{s_k}}", font_size=40, color=style.TEXT)
-    fit(formula, FORMULA)
-    w.play(Create(ring), FadeIn(formula), run_time=0.8)
-    w.bars = WeightBars(t.tokens, w.colours, t.weights[f], shown, BARS, hidden)
-    w.play(FadeIn(w.bars.baseline), FadeIn(w.bars.labels), run_time=0.4)
-    w.play(LaggedStart(*[GrowFromEdge(b, DOWN) for b in w.bars.bars], lag_ratio=0.1),
-           LaggedStart(*[FadeIn(v) for v in w.bars.values], lag_ratio=0.1), run_time=1.4)
-    anims = []   # hidden words show as grey bars at 0.00; the caption says why
-    total = NumberText(" + ".join(x for x, h in zip(shown, hidden) if not h) + f" = {sum(float(x) for x in shown):.2f}",
-                       size=22, colour=style.MUTED)
-    fit(total, Box(PANEL.cx, GRID_SMALL.bottom - 0.25, PANEL.w, 0.36))
-    notes = text(f"{t.tokens[f]} sees {sees(t)}; each weight is rounded so the row adds to 1.00",
-                 size=16, colour=style.MUTED)
-    fit(notes, Box(PANEL.cx, GRID_SMALL.bottom - 0.62, PANEL.w, 0.26))
-    total = VGroup(total, notes)
+    steps = softmax_shown(t.scores[f], t.visible[f])
+    shown = [f"{x:.2f}" for x in steps.weights]
+    assert shown == format_weights(t.weights[f])       # the chain's weights, whichever way they are made
+    table = SoftmaxTable(t.tokens, w.colours, steps, SOFTMAX_TABLE)
+    formula = MathTex(r"w_j = \frac{e^{s_j - \max}}{\sum_k e^{s_k - \max}}", font_size=40, color=style.TEXT)
+    fit(formula, SOFTMAX_FORMULA)
+    w.scene.softmax_tables.append(table.record())
+    row = w.grid.row(f).copy()
+    w.play(FadeOut(w.grid), FadeTransform(row, table.column("score")), FadeIn(table.words), FadeIn(table.heads[:2]),
+           run_time=0.9)
+    w.scene.remove(w.grid)
+    w.play(FadeIn(formula), run_time=0.6)
+    for name, run_time in (("shifted", 1.0), ("exp", 1.0)):
+        w.play(FadeIn(table.head(name)), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column(name)],
+                                                     lag_ratio=0.1), run_time=run_time)
+    w.play(FadeIn(table.sum_line, shift=0.15 * DOWN), run_time=0.6)
+    w.play(FadeIn(table.head("weight")), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column("weight")],
+                                                     lag_ratio=0.1), run_time=1.0)
+    w.say_next()                     # between 0 and 1, adding up to 1: the bars show it
+    w.play(LaggedStart(*[GrowFromEdge(b, LEFT) for b in table.bars], lag_ratio=0.1), FadeIn(table.total_line),
+           FadeIn(table.note), run_time=1.2)
     win = w.facts.winner
     w.say_next()                     # the winner is said once the bars have landed
-    w.play(Indicate(w.bars.bars[win], color=style.HIGHLIGHT, scale_factor=1.15),
-           Indicate(w.chips[win], color=style.HIGHLIGHT), FadeIn(total), *anims, run_time=1.0)
-    w.panel.add(ring, formula, w.bars, total)
+    w.play(Indicate(table.bars[win], color=style.HIGHLIGHT, scale_factor=1.1),
+           Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=1.0)
+    w.panel.add(formula, table)
 
 
 # -- 7. weighted sum --------------------------------------------------------------------------

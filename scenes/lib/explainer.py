@@ -376,8 +376,8 @@ def phrases_positioned(scene: NarratedScene, script: Script, traces) -> None:
                        NumberText(format_vector(t.positioned[i]), size=20))
                   for i, tok in enumerate(t.tokens)]
         blocks.append(VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
-    grid = VGroup(*blocks).arrange(RIGHT, buff=0.35, aligned_edge=UP)
-    fit(grid, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.4))
+    grid = VGroup(*blocks).arrange(RIGHT, buff=0.22, aligned_edge=UP)
+    fit(grid, Box(PANEL.cx, PANEL.cy, PANEL.w + 0.25, PANEL.h - 0.4))
     scene.play(FadeIn(plane), FadeIn(ticks), LaggedStart(*[FadeIn(bl) for bl in blocks], lag_ratio=0.3),
                run_time=scene.t(1.5))
     scene.play(LaggedStart(*[FadeIn(a) for a in arrows], lag_ratio=0.3), *[FadeIn(l) for l in labels],

@@ -409,6 +409,67 @@ class ScoreGrid(VGroup):
         return VGroup(*self.cells[i])
 
 
+class SoftmaxTable(VGroup):
+    """A row's softmax as a table, one line per word: its score, the score minus the largest,
+    e to that, and the weight (that over the sum), with a bar as long as the weight. A word the
+    mask hides says so and gets 0. Under the exponentials, their sum; under the weights, 1.00.
+    Every entry is a NumberText of attnmath.shown.SoftmaxSteps, so the screen is the chain."""
+
+    COLUMNS = ("score", "shifted", "exp", "weight")
+
+    def __init__(self, tokens, colours, steps, box: Box, size: float = 28):
+        super().__init__()
+        top = f"{steps.top:.2f}"
+        titles = {"score": "score s", "shifted": f"s − {top}", "exp": f"e^(s − {top})", "weight": "weight"}
+        self.heads = VGroup(text("word", size=size * 0.85, colour=style.MUTED),
+                            *[text(titles[c], size=size * 0.85, colour=style.MUTED) for c in self.COLUMNS])
+        self.words = VGroup(*[text(tok, size=size, colour=col) for tok, col in zip(tokens, colours)])
+        hidden = [d is None for d in steps.shifted]
+        muted = lambda j: style.MUTED if hidden[j] else style.TEXT
+        cells = {
+            "score": [NumberText(f"{x:.2f}", size=size, colour=muted(j)) if not hidden[j]
+                      else text("hidden", size=size * 0.8, colour=style.MUTED) for j, x in enumerate(steps.scores)],
+            "shifted": [NumberText(f"{d:.2f}", size=size) if d is not None else VGroup() for d in steps.shifted],
+            "exp": [NumberText(f"{e}", size=size) if e is not None else VGroup() for e in steps.exps],
+            "weight": [NumberText(f"{x:.2f}", size=size, colour=muted(j)) for j, x in enumerate(steps.weights)],
+        }
+        grid = [list(self.heads)] + [[self.words[j]] + [cells[c][j] for c in self.COLUMNS] for j in range(len(tokens))]
+        body = VGroup(*[m for line in grid for m in line])
+        body.arrange_in_grid(rows=len(grid), cols=len(grid[0]), buff=(0.3, 0.2),
+                             col_alignments="l" + "r" * len(self.COLUMNS))
+        self._cells = cells
+        self.sum_line = NumberText(f"sum {steps.total}", size=size, colour=style.HIGHLIGHT)
+        self.sum_line.next_to(body, DOWN, buff=0.22).align_to(VGroup(*[c for c in cells["exp"] if len(c)]), RIGHT)
+        self.total_line = NumberText(f"total {sum(steps.weights):.2f}", size=size, colour=style.MUTED)
+        self.total_line.next_to(self.sum_line, DOWN, buff=0.14).align_to(VGroup(*cells["weight"]), RIGHT)
+        # bars to the right of the weights, as long as the weight (1.00 = the longest they can be)
+        left = body.get_right()[0] + 0.3
+        full = 1.3
+        self.bars = VGroup()
+        for j, x in enumerate(steps.weights):
+            bar = Rectangle(width=max(full * float(x), 0.02), height=cells["weight"][j].height * 1.1, stroke_width=0,
+                            fill_color=colours[j], fill_opacity=0.25 if hidden[j] else 0.9)
+            bar.move_to([left + bar.width / 2, cells["weight"][j].get_center()[1], 0])
+            self.bars.add(bar)
+        note = text("rounded so the weights add to 1.00", size=size * 0.75, colour=style.MUTED)
+        note.next_to(self.total_line, DOWN, buff=0.12).align_to(self.total_line, RIGHT)
+        self.add(body, self.sum_line, self.total_line, self.bars, note)
+        self.note = note
+        fit(self, box)
+
+    def column(self, name: str) -> VGroup:
+        return VGroup(*self._cells[name])
+
+    def head(self, name: str):
+        return self.heads[1 + self.COLUMNS.index(name)]
+
+    def record(self) -> dict:
+        """What the table puts on screen, as strings, for the tests that redo it by hand."""
+        grab = lambda m: m.shown if isinstance(m, NumberText) else None
+        return {**{c: [grab(m) for m in self._cells[c]] for c in self.COLUMNS},
+                "sum": self.sum_line.shown, "total": self.total_line.shown}
+
+
 class WeightBars(VGroup):
     """One bar per word: its height is the weight; the shown values add up to 1.00."""
 
@@ -418,8 +479,10 @@ class WeightBars(VGroup):
         n = len(tokens)
         slot = box.w / n
         bar_w = min(0.7, slot * 0.62)
-        base_y = box.bottom + 0.42
-        max_h = box.h - 0.95
+        # labels keep their size: when one would not fit its slot they stand in two staggered rows
+        stagger = any(text(tok, size=20).width > slot * 0.85 for tok in tokens)
+        base_y = box.bottom + (0.7 if stagger else 0.42)
+        max_h = box.h - (1.23 if stagger else 0.95)
         self.bars, self.values, self.labels = VGroup(), VGroup(), VGroup()
         for j in range(n):
             x = box.left + (j + 0.5) * slot
@@ -431,7 +494,9 @@ class WeightBars(VGroup):
                                colour=style.MUTED if hidden[j] else style.TEXT)
             value.scale(min(1.0, slot * 0.92 / value.width)).next_to(bar, UP, buff=0.08)
             label = text(tokens[j], size=20, colour=style.MUTED if hidden[j] else colours[j])
-            label.scale(min(1.0, slot * 0.85 / label.width)).move_to([x, box.bottom + 0.2, 0])
+            room = slot * (1.7 if stagger else 0.85)
+            low = stagger and j % 2 == 1
+            label.scale(min(1.0, room / label.width)).move_to([x, box.bottom + (0.2 if not stagger or low else 0.48), 0])
             self.bars.add(bar)
             self.values.add(value)
             self.labels.add(label)
