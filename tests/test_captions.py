@@ -219,3 +219,18 @@ def test_the_dimension_chart_starts_from_the_walkthroughs_digits(explainer, cram
     walk = [format_weights(t.weights[t.focus])[t.target] for t in explainer.shown_traces()]
     assert cramped.DIMS[0] == 2
     assert [format_number(w) for w in cramped.sweep[0][1]] == walk == learning.shown_target_weights(-1)
+
+
+def test_the_weighted_sum_compares_the_new_vector_with_the_word_it_leans_on():
+    """"The new cat points 1° from sat's own vector; the old cat pointed 20° from it": both
+    angles redone from the shown vectors, and the word is the one with the most weight."""
+    from attnmath import angle_degrees, round_number
+    from attnvid.story.walkthrough import closest_note, pull
+    script = load_script(SCRIPTS / "explainer.yaml")
+    for t in script.shown_traces():
+        j, new, old = pull(t)
+        assert j == int(np.argmax(t.weights[t.focus]))
+        assert new == int(round_number(angle_degrees(t.outputs[t.focus], t.values[j]), 0))
+        assert old == int(round_number(angle_degrees(t.values[t.focus], t.values[j]), 0))
+        assert new < old                                  # leaning on it pulled cat towards it
+        assert f"points {new}° from {t.tokens[j]}'s own vector; the old cat pointed {old}° from it" in closest_note(t)

@@ -125,9 +125,11 @@ WALKTHROUGH = Kind("walkthrough", (
                      "The largest goes to {winner}: {winner_weight}.{mask_note}{miss_note}", step=4,
           again="This time the largest score is {top_score}, so e is raised to each score minus {top_score}. "
                 "The largest weight goes to {winner}: {winner_weight}.{mask_note}{miss_note}"),
-    _beat("weighted_sum", "{focus}'s new vector is the weighted sum of the words' vectors: each one "
-                          "shrunk by its weight, then laid tip to tail.", poster=True, gif="end", step=5,
-          again="{focus}'s new vector is again a weighted sum, this time with most weight on {winner}."),
+    _beat("weighted_sum", "{focus}'s new vector is a weighted sum of the words' {own}, not of their searches or "
+                          "offers: each is shrunk by its weight, then laid tip to tail. {closest_note}",
+          poster=True, gif="end", step=5,
+          again="{focus}'s new vector is again a weighted sum, this time with most weight on {winner}. "
+                "{closest_note}"),
     _beat("takeaway", "{verdict}"),
 ))
 

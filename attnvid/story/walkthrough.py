@@ -9,17 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from attnmath import PhraseTrace, decide, format_number, format_vector, geometry, round_weights
+import numpy as np
+
+from attnmath import (PhraseTrace, angle_degrees, decide, format_number, format_vector, geometry, round_number,
+                      round_weights)
 
 __all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
-           "unmasked_note", "shared_vectors", "shared_note", "miss_note", "facts"]
+           "unmasked_note", "shared_vectors", "shared_note", "miss_note", "pull", "closest_note", "own", "facts"]
 
 STEPS = ("add positions", "search and offer", "scores", "softmax", "weighted sum")   # the five steps
 STEP_RULES = ("x = word + position", "search = x × W_search, offer = x × W_offer", "score = search · offer",
               "weights = softmax(scores)", "new = Σ weight × vector")      # what each step computes
 
 PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
-                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note", "top_score")
+                "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note", "top_score", "closest_note", "own")
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,36 @@ def shared_note(trace: PhraseTrace) -> str:
     return out
 
 
+def own(trace: PhraseTrace) -> str:
+    """What the weighted sum adds up: the words' own (positioned) vectors, or their value vectors
+    when the model has a W_value. Said, because the beat before showed searches and offers."""
+    return "own vectors" if np.array_equal(trace.values, trace.positioned) else "value vectors"
+
+
+def pull(trace: PhraseTrace) -> Optional[tuple[int, int, int]]:
+    """How far the weighted sum moved the focus towards the word it leans on most: (that word,
+    degrees from its vector to the new vector, degrees from it to the focus's old vector), in
+    whole degrees. None when the focus leans most on itself or on several words at once."""
+    facts = focus_facts(trace)
+    leaders = facts.leaders or (facts.winner,)
+    if len(leaders) > 1 or leaders[0] == facts.focus:
+        return None
+    j, f = leaders[0], facts.focus
+    degrees = lambda v: int(round_number(angle_degrees(v, trace.values[j]), 0))
+    return j, degrees(trace.outputs[f]), degrees(trace.values[f])
+
+
+def closest_note(trace: PhraseTrace) -> str:
+    """The new vector compared with the word it leans on: how close it now points to it, and how
+    close the focus's own vector pointed before."""
+    p = pull(trace)
+    if p is None:
+        return ""
+    j, new, old = p
+    focus, kind = trace.tokens[focus_of(trace)], own(trace).split()[0]
+    return f"The new {focus} points {new}° from {trace.tokens[j]}'s {kind} vector; the old {focus} pointed {old}° from it."
+
+
 def facts(trace: PhraseTrace) -> dict[str, str]:
     """The walkthrough's placeholders, filled from the trace."""
     f = focus_facts(trace)
@@ -172,5 +205,7 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "unmasked_note": unmasked_note(trace),
         "shared_note": shared_note(trace),
         "miss_note": miss_note(trace),
+        "closest_note": closest_note(trace),
+        "own": own(trace),
         "top_score": format_number(max(trace.scores[f.focus][j] for j in range(trace.n) if trace.visible[f.focus, j])),
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circumscribe, Create, DashedLine, Indicate, Line,
+from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circle, Circumscribe, Create, DashedLine, Indicate, Line,
                    MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup,
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
@@ -19,14 +19,14 @@ from attnmath import PhraseTrace, format_number, format_vector, format_weights, 
 from attnmath.shown import softmax_shown
 from attnvid.script import Model
 from attnvid.story import WALKTHROUGH
-from attnvid.story.walkthrough import STEPS, focus_facts, sees, shared_vectors
+from attnvid.story.walkthrough import STEPS, focus_facts, own, pull, sees, shared_vectors
 
 from . import style
 from .base import Drawings
 from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
-                     box_of, fit,
+                     angle_mark, box_of, fit,
                      matrix_pair, text, tick_labels, word)
 
 __all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
@@ -535,50 +535,86 @@ def softmax(w: Walk) -> None:
 
 @BEATS.draws("weighted_sum")
 def weighted_sum(w: Walk) -> None:
-    """Each visible word's vector shrunk by its weight and laid tip to tail: the new vector."""
+    """Back from searches and offers to the words' own vectors: each visible word's vector shrunk
+    by its weight and laid tip to tail is the new vector. The weights travel from the softmax
+    table into the sum's rows and stay there while they are used; a piece too short to see is
+    ringed as it lands; then the new vector is compared with the word it leans on most (the
+    angle to that word's vector, before and after)."""
     t, f = w.trace, w.focus
     plane = w.plane
     weights = t.weights[f]
     shown = format_weights(weights)
-    drop = [v for v in plane.vectors]
-    w.play(*[FadeOut(v) for v in drop], *[FadeOut(v.label) for v in drop if v.label is not None],
-           FadeOut(w.panel), run_time=0.7)
-    w.scene.remove(w.panel)
-    plane.forget(*drop)
-    zoom(w, sum_points(t, f))
     visible = [j for j in range(t.n) if t.visible[f, j]]
-    values = [plane.vector(t.values[j], colour=w.colours[j], width=3, opacity=0.35) for j in range(t.n)]
-    for j, v in enumerate(values):
-        v.label = None
-    labels = label_vectors(w.scene, w.plane, [values[j] for j in visible], [t.tokens[j] for j in visible],
-                           [w.colours[j] for j in visible], size=18)
-    w.play(*[FadeIn(values[j]) for j in visible], *[FadeIn(l) for l in labels], run_time=0.7)
     rows = [_row(NumberText(shown[j], size=24), text("×", size=24, colour=style.MUTED),
                  NumberText(format_vector(t.values[j]), size=24, colour=w.colours[j]),
                  word(t.tokens[j], size=22, colour=w.colours[j])) for j in visible]
     result = _row(text("=", size=26), NumberText(format_vector(t.outputs[f]), size=26, colour=style.OUTPUT),
                   text(f"new {t.tokens[f]}", size=24, colour=style.OUTPUT))
-    heading = text(f"{t.tokens[f]}'s weighted sum", size=24, colour=style.MUTED)
+    heading = text(f"the words' {own(t)}, each × its weight", size=22, colour=style.MUTED)
     column = panel_column([heading] + rows + [result], Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.4))
-    w.play(FadeIn(heading), run_time=0.4)
+    # the weights fly from the table to their rows; everything else of the last beats goes
+    table = next((m for m in w.panel if isinstance(m, SoftmaxTable)), None)
+    flying = [table.column("weight")[j] for j in visible] if table is not None else []
+    drop = list(plane.vectors)
+    leaving = [m for m in w.panel if m is not table] + ([m for m in table if m is not table.column("weight")]
+                                                        if table is not None else [])
+    w.play(*[FadeOut(v) for v in drop], *[FadeOut(v.label) for v in drop if v.label is not None],
+           *[FadeOut(m) for m in leaving], *[FadeOut(c) for j, c in enumerate(table.column("weight"))
+                                            if table is not None and j not in visible],
+           *[c.animate.move_to(r[0]) for c, r in zip(flying, rows)], run_time=0.9)
+    w.scene.remove(w.panel)
+    w.scene.add(*flying)              # the weights stay on screen, now in their rows
+    plane.forget(*drop)
+    zoom(w, sum_points(t, f))
+    values = [plane.vector(t.values[j], colour=w.colours[j], width=3, opacity=0.35) for j in range(t.n)]
+    for v in values:
+        v.label = None
+    labels = label_vectors(w.scene, w.plane, [values[j] for j in visible], [t.tokens[j] for j in visible],
+                           [w.colours[j] for j in visible], size=18)
+    w.play(*[FadeIn(values[j]) for j in visible], *[FadeIn(l) for l in labels], FadeIn(heading), run_time=0.8)
     cursor = np.zeros(t.values.shape[1])
-    pieces = []
     for k, j in enumerate(visible):
         piece = plane.vector(t.values[j], colour=w.colours[j], width=5)
         step = weights[j] * np.array(t.values[j], float)
-        w.play(FadeIn(rows[k]), run_time=0.5 if k < 2 else 0.3)
+        w.scene.remove(*flying[k:k + 1])
+        w.play(FadeIn(rows[k]), run_time=0.5 if k < 2 else 0.3)     # its weight was already there
         w.play(move_vector(plane, piece, cursor, cursor + step), run_time=1.0 if k < 2 else 0.5)
+        on_screen = np.linalg.norm(plane.to_screen(cursor + step) - plane.to_screen(cursor))
+        if 0 < on_screen < 0.3:                                    # hard to see: ring the short piece
+            ring = Circle(radius=0.28, color=w.colours[j], stroke_width=3).move_to(plane.to_screen(cursor + step / 2))
+            w.play(Create(ring), Indicate(rows[k], color=w.colours[j], scale_factor=1.05), run_time=0.5)
+            w.play(FadeOut(ring), run_time=0.2)
         cursor = cursor + step
-        pieces.append(piece)
     w.output = plane.vector(t.outputs[f], colour=style.OUTPUT, width=7)
     w.output.label = text(f"new {t.tokens[f]}", size=22, colour=style.OUTPUT)
     label_vectors(w.scene, w.plane, [w.output], [f"new {t.tokens[f]}"], [style.OUTPUT])
     w.play(grow(plane, w.output), FadeIn(result), FadeIn(w.output.label), run_time=1.2)
-    before = values[f]
-    w.play(before.animate.set_opacity(1.0), Indicate(labels[visible.index(f)] if f in visible else result),
-           run_time=0.8)
+    # compared with the word it leans on: how close the new vector points, and the old one did
+    p = pull(t)
+    w.say_next()
+    if p is not None:
+        j, new, old = p
+        lean = values[j]
+        # the new angle's label on the side away from the old vector; the old one's in its wedge
+        marks = VGroup(angle_mark(plane, t.outputs[f], t.values[j], new, radius=1.8,
+                                  past=_away_from(t.outputs[f], t.values[j], t.values[f])),
+                       angle_mark(plane, t.values[f], t.values[j], old, radius=1.1, narrow=12))
+        marks[0][0].set_color(style.OUTPUT)
+        marks[1][0].set_color(w.colours[f])
+        w.play(lean.animate.set_opacity(1.0), values[f].animate.set_opacity(1.0), Create(marks[0][0]),
+               FadeIn(marks[0][1]), run_time=0.8)
+        w.play(Create(marks[1][0]), FadeIn(marks[1][1]), run_time=0.8)     # the arcs stay on the plane
+    else:
+        w.play(values[f].animate.set_opacity(1.0), run_time=0.8)
     w.panel = column
     w.scene.add(column)
+
+
+def _away_from(a, b, other) -> str:
+    """Which end of the arc from a to b ("a" or "b") points further from `other`."""
+    angle = lambda v: np.arctan2(v[1], v[0])
+    gap = lambda v: abs(np.angle(np.exp(1j * (angle(v) - angle(other)))))
+    return "a" if gap(a) > gap(b) else "b"
 
 
 # -- 8. takeaway ------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from .beats import _row, grow, label_vectors, panel_column
 from .fading import FadeIn, FadeOut
 from .layout import PANEL, PLANE, Box, fit_view
 from .learning import play_cramped, play_learning
-from .pieces import Caption, ChipRow, LivePlane, NumberText, WeightBars, fit, matrix_pair, text, tick_labels, word
+from .pieces import (Caption, ChipRow, LivePlane, NumberText, WeightBars, angle_mark, fit, matrix_pair,
+                     place_arc, text, tick_labels, word)
 from .walkthrough import play_alignment
 
 __all__ = ["SECTIONS", "play_explainer"]
@@ -125,7 +126,7 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     for vec, name, colour in ((a, "a", style.SEARCH), (v, "b", style.OFFER)):
         vec.label = word(name, size=30, colour=colour)
         _beside_tip(plane, vec)
-    mark = _angle_mark(plane, first.a, first.b, first.degrees)
+    mark = angle_mark(plane, first.a, first.b, first.degrees)
     formula = MathTex(r"a \cdot b = |a|\,|b|\,\cos\theta", font_size=60, color=style.TEXT)
     formula.move_to([panel.cx, panel.top - 0.4, 0])
     a_line = NumberText(f"a = {format_vector(first.a)}, |a| = {first.a_length}", size=30, colour=style.SEARCH)
@@ -158,7 +159,7 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     shadow = Line(plane.to_screen((0, 0)), plane.to_screen(_shadow(turning[0].a, turning[0].b)),
                   color=style.OFFER_LIGHT, stroke_width=10)
     _set_end(plane, v, turning[0].b)
-    mark = _replace(scene, mark, _angle_mark(plane, turning[0].a, turning[0].b, turning[0].degrees))
+    mark = _replace(scene, mark, angle_mark(plane, turning[0].a, turning[0].b, turning[0].degrees))
     scene.play(FadeIn(head), FadeIn(readout), FadeIn(shadow), run_time=scene.t(0.6))
     scene.bring_to_front(a, v, v.label)
     for prev, e in zip(turning, turning[1:]):
@@ -166,7 +167,7 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
         scene.play(UpdateFromAlphaFunc(v, lambda m, f, p=prev, e=e: _between(plane, v, shadow, mark[0], p, e, f)),
                    run_time=scene.t(0.3))
         readout = _replace(scene, readout, _readout(e, readout_box))
-        mark = _replace(scene, mark, _angle_mark(plane, e.a, e.b, e.degrees))
+        mark = _replace(scene, mark, angle_mark(plane, e.a, e.b, e.degrees))
     scene.wait(scene.t(0.5))
 
     # 3. length matters: a long arrow further off beats a short one close by
@@ -178,8 +179,8 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     for vec, e, colour, side in ((short, b1, style.OFFER_LIGHT, -1), (long, b2, style.OFFER, 1)):
         vec.label = word(e.name, size=28, colour=colour)
         _beside_tip(plane, vec, side)
-    marks = VGroup(_angle_mark(plane, b1.a, b1.b, b1.degrees, radius=0.5),
-                   _angle_mark(plane, b2.a, b2.b, b2.degrees, radius=0.95))
+    marks = VGroup(angle_mark(plane, b1.a, b1.b, b1.degrees, radius=0.5),
+                   angle_mark(plane, b2.a, b2.b, b2.degrees, radius=0.95))
     rows = VGroup(*[_dot_block(f"{e.name}: {kind}, |{e.name}| = {e.b_length}, {e.degrees}° from a", e, colour)
                     for e, kind, colour in ((b1, "short", style.OFFER_LIGHT), (b2, "long", style.OFFER))])
     winner, loser = (b2, b1) if b2.value > b1.value else (b1, b2)
@@ -220,37 +221,12 @@ def _shadow(a, b) -> np.ndarray:
     return (a @ b) / (a @ a) * a + 1e-6
 
 
-def _angle_mark(plane: LivePlane, a, b, degrees: int, radius: float = 0.6) -> VGroup:
-    """The arc from a to b (the smaller way round) and θ in whole degrees beside it."""
-    arc = Arc(radius=radius, stroke_width=4, color=style.TEXT)
-    _place_arc(plane, arc, a, b, radius)
-    label = NumberText(f"{degrees}°", size=22)
-    th0, sweep = _angles(a, b)
-    mid = th0 + sweep / 2
-    if abs(sweep) < np.radians(25):       # too narrow to sit between the arrows: just past b
-        mid = th0 + sweep + np.sign(sweep or 1) * np.radians(22)
-    label.move_to(plane.to_screen((0, 0)) + (radius + 0.32) * np.array([np.cos(mid), np.sin(mid), 0]))
-    return VGroup(arc, label)
-
-
-def _angles(a, b) -> tuple[float, float]:
-    th0 = float(np.arctan2(a[1], a[0]))
-    sweep = float(np.arctan2(a[0] * b[1] - a[1] * b[0], a[0] * b[0] + a[1] * b[1]))
-    return th0, sweep
-
-
-def _place_arc(plane: LivePlane, arc, a, b, radius: float) -> None:
-    th0, sweep = _angles(a, b)
-    arc.set_points(Arc(radius=radius, start_angle=th0, angle=sweep if abs(sweep) > 1e-3 else 1e-3,
-                       arc_center=plane.to_screen((0, 0))).points)
-
-
 def _between(plane: LivePlane, v, shadow, arc, p, e, f) -> None:
     """b a fraction f of the way from p.b to e.b (turning anticlockwise), its shadow and arc."""
     b = _turned(p.b, e.b, f)
     _set_end(plane, v, b)
     shadow.put_start_and_end_on(plane.to_screen((0, 0)), plane.to_screen(_shadow(p.a, b)))
-    _place_arc(plane, arc, p.a, b, 0.6)
+    place_arc(plane, arc, p.a, b, 0.6)
 
 
 def _turn_b(scene: NarratedScene, plane: LivePlane, v, mark, prev, e, block, run_time: float):
@@ -258,10 +234,10 @@ def _turn_b(scene: NarratedScene, plane: LivePlane, v, mark, prev, e, block, run
     def step(m, f):
         b = _turned(prev.b, e.b, f)
         _set_end(plane, v, b)
-        _place_arc(plane, mark[0], prev.a, b, 0.6)
+        place_arc(plane, mark[0], prev.a, b, 0.6)
     scene.play(UpdateFromAlphaFunc(v, step), FadeOut(mark[1]), FadeIn(block),
                run_time=scene.t(run_time))
-    return _replace(scene, mark, _angle_mark(plane, e.a, e.b, e.degrees))
+    return _replace(scene, mark, angle_mark(plane, e.a, e.b, e.degrees))
 
 
 def _turned(s, t, f):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from manim import (Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
+from manim import (Arc, Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
                    UpdateFromAlphaFunc, VGroup, VMobject)
 
 from attnmath import format_number
@@ -269,6 +269,37 @@ def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
     return labels
 
 
+# -- angles ------------------------------------------------------------------------------------
+
+def angle_mark(plane: LivePlane, a, b, degrees: int, radius: float = 0.6, narrow: float = 25,
+               past: str = "b") -> VGroup:
+    """The arc from a to b (the smaller way round) and θ in whole degrees beside it: between the
+    arrows, or, for an angle under `narrow` degrees, just past b (past="a": just before a)."""
+    arc = Arc(radius=radius, stroke_width=4, color=style.TEXT)
+    place_arc(plane, arc, a, b, radius)
+    label = NumberText(f"{degrees}°", size=22)
+    th0, sweep = arc_angles(a, b)
+    mid = th0 + sweep / 2
+    if abs(sweep) < np.radians(narrow):   # too narrow to sit between the arrows
+        turn = np.sign(sweep or 1) * np.radians(22)
+        mid = th0 + sweep + turn if past == "b" else th0 - turn
+    label.move_to(plane.to_screen((0, 0)) + (radius + 0.32) * np.array([np.cos(mid), np.sin(mid), 0]))
+    return VGroup(arc, label)
+
+
+def arc_angles(a, b) -> tuple[float, float]:
+    th0 = float(np.arctan2(a[1], a[0]))
+    sweep = float(np.arctan2(a[0] * b[1] - a[1] * b[0], a[0] * b[0] + a[1] * b[1]))
+    return th0, sweep
+
+
+def place_arc(plane: LivePlane, arc, a, b, radius: float) -> None:
+    th0, sweep = arc_angles(a, b)
+    arc.set_points(Arc(radius=radius, start_angle=th0, angle=sweep if abs(sweep) > 1e-3 else 1e-3,
+                       arc_center=plane.to_screen((0, 0))).points)
+
+
+
 # -- chips, matrices, grids, bars ---------------------------------------------------------------
 
 class ChipRow(VGroup):
@@ -480,7 +511,7 @@ class WeightBars(VGroup):
         slot = box.w / n
         bar_w = min(0.7, slot * 0.62)
         # labels keep their size: when one would not fit its slot they stand in two staggered rows
-        stagger = any(text(tok, size=20).width > slot * 0.85 for tok in tokens)
+        stagger = any(Text(tok, font=style.FONT, font_size=20).width > slot * 0.85 for tok in tokens)   # measured, not drawn
         base_y = box.bottom + (0.7 if stagger else 0.42)
         max_h = box.h - (1.23 if stagger else 0.95)
         self.bars, self.values, self.labels = VGroup(), VGroup(), VGroup()
