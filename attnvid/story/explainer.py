@@ -13,13 +13,14 @@ from attnmath import (PhraseTrace, angle_degrees, bigram_weights, format_number,
 from attnmath.shown import dot_shown, shown_trace
 
 from .walkthrough import STEPS, focus_facts, focus_of, shared_vectors
+from .wording import listed
 
 if TYPE_CHECKING:
     from ..script import Script
 
 __all__ = ["DotExample", "DOT_A", "dot_example", "dot_examples", "turning_dot", "length_matters", "order_blind",
            "flat_and_sharp", "fixed_windows", "causal_example", "focus_word_across",
-           "COUNT_WORDS", "listed", "partners", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
+           "COUNT_WORDS", "partners", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
            "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
 
 
@@ -210,11 +211,6 @@ COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eig
 
 def _count(n: int) -> str:
     return COUNT_WORDS[n] if n < len(COUNT_WORDS) else str(n)
-
-
-def listed(items: list[str], last: str = "and") -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1] if items else ""
 
 
 def _focus_words(traces) -> list[str]:

@@ -16,6 +16,7 @@ from attnmath.fit import dimension_sweep
 from attnmath.shown import shown_matrix, shown_row
 
 from ..fitting import fit_requirements, focus_rows, requirements
+from .wording import listed
 
 if TYPE_CHECKING:
     from ..script import Script
@@ -96,12 +97,7 @@ class CrampedData:
 
 def _pairs(words_weights) -> str:
     """'sat 0.83, typed 0.77 and Is 0.12'"""
-    return _and(f"{w} {v}" for w, v in words_weights)
-
-
-def _and(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return listed(f"{w} {v}" for w, v in words_weights)
 
 
 def learning_facts(data: LearningData) -> dict[str, str]:
@@ -124,13 +120,13 @@ def cramped_facts(data: CrampedData) -> dict[str, str]:
     focus, target = r.tokens[r.focus], r.tokens[r.target]
     rival_words = [r.tokens[j] for j in data.rivals]
     if data.inside:
-        hull = (f"Seen from {focus}, {target} sits inside the outline around {_and(rival_words)}. "
+        hull = (f"Seen from {focus}, {target} sits inside the outline around {listed(rival_words)}. "
                 f"Whichever way {focus}'s search points, one of them scores higher than {target}.")
     else:
         hull = (f"Seen from {focus}, {target} is a corner of the outline around the words, so some "
                 f"search direction does make it win.")
     means = data.mean_weights
-    return {"focus": focus, "target": target, "rivals": _and(rival_words) if rival_words else "",
+    return {"focus": focus, "target": target, "rivals": listed(rival_words) if rival_words else "",
             "hull": hull, "dims_from": str(data.DIMS[0]), "dims_to": str(data.DIMS[-1]),
             "rise": "rise" if float(means[-1]) > float(means[0]) else "do not rise",
             "mean_from": means[0], "mean_to": means[-1]}

@@ -14,6 +14,8 @@ import numpy as np
 from attnmath import (PhraseTrace, angle_degrees, decide, format_number, format_vector, geometry, round_number,
                       round_weights)
 
+from .wording import listed
+
 __all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
            "unmasked_note", "shared_vectors", "shared_note", "miss_note", "pull", "closest_note", "own", "facts"]
 
@@ -62,17 +64,11 @@ def focus_facts(trace: PhraseTrace) -> FocusFacts:
         hidden=tuple(int(j) for j in range(trace.n) if not trace.visible[f, j]), leaders=top)
 
 
-def _names(trace: PhraseTrace, positions) -> str:
-    """'sat', 'Is and your', 'a, b and c': every word tied for the top, so none is singled out."""
-    words = [trace.tokens[j] for j in positions]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 def verdict(trace: PhraseTrace) -> str:
     """The takeaway, stated from the numbers: never typed, so it cannot go stale."""
     facts = focus_facts(trace)
     word = lambda i: trace.tokens[i]
-    focus, winner = word(facts.focus), _names(trace, facts.leaders or (facts.winner,))
+    focus, winner = word(facts.focus), listed(trace.tokens[j] for j in facts.leaders or (facts.winner,))
     each = " each" if len(facts.leaders) > 1 else ""
     goal = f" That is the cue that points towards “{trace.predict}”." if trace.predict else ""
     if facts.target is None:
@@ -144,7 +140,7 @@ def shared_vectors(trace: PhraseTrace) -> list[tuple[int, ...]]:
     """Groups of positions whose positioned vectors are equal (as shown): one arrow, two words."""
     groups: dict[tuple, list[int]] = {}
     for i, v in enumerate(trace.positioned):
-        groups.setdefault(tuple(format_vector(v).strip("[]").split(", ")), []).append(i)
+        groups.setdefault(tuple(format_number(x) for x in v), []).append(i)     # equal as shown
     return [tuple(g) for g in groups.values() if len(g) > 1]
 
 
@@ -196,7 +192,7 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "predict": trace.predict or "the next word",
         "focus": trace.tokens[f.focus],
         "target": trace.tokens[f.target] if f.target is not None else trace.tokens[f.winner],
-        "winner": _names(trace, f.leaders or (f.winner,)),
+        "winner": listed(trace.tokens[j] for j in f.leaders or (f.winner,)),
         "winner_weight": f.winner_weight,
         "target_weight": f.target_weight or f.winner_weight,
         "verdict": verdict(trace),
