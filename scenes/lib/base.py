@@ -25,13 +25,13 @@ from manim.utils.exceptions import EndSceneEarlyException
 from attnvid.problems import exit_on_problems
 from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, Timeline
 from attnvid.script import Script, check_drawable, load_script
+from attnvid.story.captions import phrases, reading_seconds
 
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
 from .legibility import too_small
 from .pieces import Caption, NumberText, StepTracker, box_of
-from attnvid.story.captions import phrases, reading_seconds
 
 __all__ = ["NarratedScene", "Cue", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
 
@@ -137,6 +137,10 @@ class NarratedScene(Scene):
         self.small_text.setdefault(name, []).extend(too_small(self.mobjects))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
+
+    def forget_caption(self) -> None:
+        """The caption on screen was faded out with everything else (a section's clearing)."""
+        self._caption = None
 
     def show_caption(self, phrase: str | None) -> None:
         """Fade the caption on screen out, then the new one in (never one over the other)."""

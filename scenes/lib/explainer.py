@@ -66,7 +66,7 @@ def clear_stage(scene: NarratedScene, run_time: float = 0.6, caption_too: bool =
     if leaving:
         scene.play(*[FadeOut(m) for m in leaving], run_time=scene.t(run_time))
     if caption_too:
-        scene._caption = None
+        scene.forget_caption()
 
 
 def _board(points, region: Box = PLANE) -> tuple[LivePlane, VGroup]:
