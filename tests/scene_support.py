@@ -59,6 +59,8 @@ def display_strings(script, trace) -> set[str]:
 
 _NUM = r"-?\d+\.\d+"
 _VEC = rf"\[{_NUM}(?:, {_NUM})*\]"
+_PRODUCT = rf"{_NUM} × (?:{_NUM}|\({_NUM}\))"           # 0.60 × 0.40, 0.60 × (-0.40)
+_PRODUCT_PARTS = rf"({_NUM}) × \(?({_NUM})\)?"
 
 
 def _vector(text: str) -> list[Decimal]:
@@ -88,6 +90,10 @@ def redo_equations(scene) -> int:
                 if m.group(3):                                   # scale: sqrt, as a calculator does it
                     dot = dot / Decimal(m.group(3)).sqrt()
                 assert _shown(dot) == Decimal(m.group(4)), f"{text}: by hand {_shown(dot)}"
+                checked += 1
+            elif m := re.fullmatch(rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})", text):
+                total = sum(Decimal(a) * Decimal(b) for a, b in re.findall(_PRODUCT_PARTS, m.group(1)))
+                assert _shown(total) == Decimal(m.group(2)), f"{text}: by hand {_shown(total)}"
                 checked += 1
             elif m := re.fullmatch(rf"((?:{_NUM} \+ )+{_NUM}) = ({_NUM})", text):
                 assert sum(_vector(m.group(1))) == Decimal(m.group(2)), text
@@ -159,3 +165,16 @@ def redo_softmax(scene) -> int:
             checked += 1
         assert sum(Decimal(w) for w in table["weight"]) == 1 and table["total"] == "total 1.00", table
     return checked
+
+
+def row_times_matrix_lines(scene, section: str) -> list[tuple[list[Decimal], list[Decimal], Decimal]]:
+    """The row-times-matrix lines a section showed ('1.02 × 0.80 + 0.60 × 0.40 = 1.06'), each as
+    (the row's numbers, the matrix column's numbers, the result), read back from the screen. A
+    line counts once however often it was added (fading a group out adds it again)."""
+    names = [n for n, _ in scene.sections_opened]
+    out = []
+    for text in dict.fromkeys(scene.section_numbers.get(names.index(section), [])):
+        if m := re.fullmatch(rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})", text):
+            pairs = re.findall(_PRODUCT_PARTS, m.group(1))
+            out.append(([Decimal(a) for a, _ in pairs], [Decimal(b) for _, b in pairs], Decimal(m.group(2))))
+    return out

@@ -1,6 +1,7 @@
 """The phrase walkthrough, built in pytest (no video written): classes, beats, numbers, layout."""
 import itertools
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -10,7 +11,8 @@ from attnvid.publish.records import ATTN_SCRIPT
 from attnvid.script import load_script
 from scenes.lib.layout import FRAME, PLANE
 from scenes.lib.walkthrough import class_name, walkthrough_class
-from scene_support import ROOT, build, display_strings, import_phrase_module, load_module, redo_equations, redo_softmax
+from scene_support import (ROOT, build, display_strings, import_phrase_module, load_module, redo_equations, redo_softmax,
+                           row_times_matrix_lines)
 
 SINGLE_PHRASE = ["cat_sat", "brian_typed", "warm_black_cat"]
 built = pytest.mark.slow   # each build plays every animation (about 10 s); `make test` runs them
@@ -85,6 +87,14 @@ def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path
     assert format_weights(trace.weights[f])[trace.target] in joined
     assert format_vector(trace.outputs[f]) in joined
     assert_clean_layout(scene)
+    # the focus's row times W_search, written out one coordinate a line, each line its row, a
+    # column of the matrix as shown, and the search vector's coordinate (redone by hand above)
+    lines = row_times_matrix_lines(scene, "projections")
+    vector = lambda text: [Decimal(x) for x in re.findall(r"-?\d+\.\d+", text)]
+    W = [[Decimal(format_number(x)) for x in row] for row in script.model.W_search]
+    assert [row for row, _, _ in lines] == [vector(format_vector(trace.positioned[f]))] * len(W[0])
+    assert [column for _, column, _ in lines] == [[row[k] for row in W] for k in range(len(W[0]))]
+    assert [result for *_, result in lines] == vector(format_vector(trace.search[f]))
 
 
 SEVEN = """\

@@ -115,8 +115,11 @@ WALKTHROUGH = Kind("walkthrough", (
     _beat("positions", "Without positions, a score depends only on which two words meet, not where they "
                        "stand. So each position adds a small vector of its own; from here on, the sums "
                        "are what the model works with.{shared_note}", step=1),
-    _beat("projections", "Two learned matrices reshape the plane. W_search turns every vector into "
-                         "what that word is looking for; W_offer turns it into what the word has to offer.",
+    _beat("projections", "Two learned matrices reshape the plane; the first, W_search, turns each vector into "
+                         "what its word is looking for. First {focus}: its row times W_search, one column of the "
+                         "matrix at a time. Then every other word, each arrow in its word's colour until it lands. "
+                         "W_offer turns each vector into what its word has to offer. Searches land blue, offers "
+                         "orange, each labelled with its word; {focus}'s search is the one the next step uses.",
           gif="start", step=2),
     _beat("scores", "Each score is {focus}'s search length times an offer's shadow on the search line. {decided}", step=3,
           again="{decided}"),

@@ -24,7 +24,7 @@ from attnvid.story.walkthrough import STEPS, focus_facts, own, pull, sees, share
 from . import style
 from .base import Drawings
 from .fading import FadeIn, FadeOut
-from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, fit_view, place_labels, segment_boxes
+from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, View, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
                      angle_mark, box_of, fit,
                      matrix_pair, text, tick_labels, word)
@@ -111,10 +111,11 @@ def vectors_on_screen(scene, plane) -> list:
     return [v for v in (plane.vectors if plane else []) if id(v) in on_screen]
 
 
-def label_vectors(scene, plane: LivePlane, vectors, names, colours, size=22) -> list:
+def label_vectors(scene, plane: LivePlane, vectors, names, colours, size=22, avoid=()) -> list:
     """Give each vector a text label near its tip, placed so that no two labels overlap, nor
-    overlap a label or an arrow already on screen."""
+    overlap a label or an arrow already on screen, nor anything in `avoid` (the axis numbers)."""
     others = [box_of(m) for _, m in labels_on_screen(scene, plane) if not any(m is v.label for v in vectors)]
+    others += [box_of(m) for m in avoid]
     for v in vectors_on_screen(scene, plane) + list(vectors):
         others += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
                                 plane.to_screen(plane.shown(v.end, v.rides)))
@@ -312,52 +313,180 @@ def positions(w: Walk) -> None:
 
 @BEATS.draws("projections")
 def projections(w: Walk, quick: bool = False) -> None:
-    """The plane itself transformed by W_search, then by W_offer, the positioned vectors riding
-    along; the grid eases back so the results can be read off; a table lists them. quick: for
-    a phrase after the first, each vector just moves to its search (then offer) vector."""
-    t = w.trace
+    """The plane transformed by W_search, then by W_offer. The focus word goes first and slowly,
+    its row times the matrix worked out one column at a time beside it; then the rest. Every
+    arrow keeps its word's colour while it moves and takes its family's colour (search blue,
+    offer orange) when it lands, labelled with its word and which of the two it is. A table
+    gathers the results row by row and stays up to be read. quick: for a phrase after the
+    first, each vector just moves to its search (then offer) vector."""
+    t, f = w.trace, w.focus
     plane = w.plane
     W_search, W_offer = w.model.W_search, w.model.W_offer
     clear_panel(w)
-    # one fixed view from here on, holding every vector the rest of the video draws
-    w.play(*[FadeOut(v.label) for v in w.positioned], run_time=0.5)
-    zoom(w, projection_points(t))
+    # one fixed view from here on, holding every vector the rest of the video draws; the first
+    # time, the view widens while the plane transforms, so the focus is never a speck
+    if quick:
+        w.play(*[FadeOut(v.label) for v in w.positioned], run_time=0.5)
+        zoom(w, projection_points(t))
     ms, mo = matrix_pair(W_search, W_offer, size=24)
     mats = VGroup(ms, mo).arrange(RIGHT, buff=0.6)
-    fit(mats, Box(PANEL.cx, PANEL.top - 0.6, PANEL.w, 1.1))
-    header = _row(text("word", size=22, colour=style.MUTED), text("search = x × W_search", size=22, colour=style.SEARCH),
-                  text("offer = x × W_offer", size=22, colour=style.OFFER), buff=0.5)
+    fit(mats, PROJECTION_MATRICES)
+    table = ProjectionTable(t, w.colours)
     w.play(FadeIn(ms), run_time=0.8)
     for v in w.positioned:
         v.rides = False
-    families = (("search", W_search, style.SEARCH, t.search), ("offer", W_offer, style.OFFER, t.offer))
-    table_rows = [[word(tok, size=22, colour=w.colours[i])] for i, tok in enumerate(t.tokens)]
-    for name, W, colour, result in families:
-        riders = [plane.vector(t.positioned[i], colour=colour, width=4) for i in range(t.n)]
-        w.play(*[FadeIn(r) for r in riders], *[v.animate.set_opacity(0.25) for v in w.positioned], run_time=0.6)
-        if name == "offer":
+    if quick:
+        w.play(FadeIn(table.header), run_time=0.4)
+    for family, W, colour, result, matrix in (("search", W_search, style.SEARCH, t.search, ms),
+                                              ("offer", W_offer, style.OFFER, t.offer, mo)):
+        if family == "offer":
             w.play(FadeIn(mo), run_time=0.6)
         if quick:
-            for r in riders:
-                r.rides = False
-            w.play(*[move_vector(plane, r, (0, 0), result[i]) for i, r in enumerate(riders)], run_time=1.2)
+            riders = _project_quickly(w, range(t.n), result)
+            _land(w, riders, family, colour, table, result)
+        elif family == "search":
+            w.say_next()                        # the focus first, its row times the matrix
+            work = _row_times_matrix(w, family, W, colour, matrix)
+            riders = _project_with_plane(w, [f], W, result, widen_to=fit_view(projection_points(t)))
+            w.play(FadeIn(table.header), run_time=0.4)
+            _land(w, riders, family, colour, table, result)
+            w.say_next()                        # then the others, each in its colour
+            w.play(FadeOut(work), run_time=0.4)
+            others = _project_quickly(w, [i for i in range(t.n) if i != f], result)
+            _land(w, others, family, colour, table, result)
+            riders.update(others)
         else:
-            w.play(plane.transform_by(np.asarray(W, float).T), run_time=2.2)
-            w.play(plane.relax(), run_time=1.0)
-        for i, r in enumerate(riders):
-            r.end = np.array(result[i], float)    # the trace's numbers, exactly
-            r.rides = False
-            table_rows[i].append(NumberText(format_vector(result[i]), size=22, colour=colour))
-        getattr(w, name).extend(riders)
-        plane.redraw()
+            w.say_next()                        # W_offer, every word at once
+            riders = _project_with_plane(w, list(range(t.n)), W, result)
+            _land(w, riders, family, colour, table, result)
+        getattr(w, family).extend(riders[i] for i in range(t.n))
+        if family == "search":                  # the others' searches are in the table; the focus's is used next
+            rest = [r for i, r in riders.items() if i != f]
+            if rest:
+                w.play(*[FadeOut(r) for r in rest], *[FadeOut(r.label) for r in rest], run_time=0.5)
+            plane.forget(*rest)
+            for r in rest:
+                r.label = None
+    if not quick:
+        w.say_next()                            # which arrow is which; the table to read
     for v in w.positioned:
         v.set_opacity(0.25)
-    cells = [header[0], header[1], header[2]] + [c for r in table_rows for c in r]
-    body = VGroup(*cells).arrange_in_grid(rows=t.n + 1, cols=3, buff=(0.45, 0.14))
-    fit(body, Box(PANEL.cx, PANEL.cy - 0.55, PANEL.w, PANEL.h - 1.5))
-    labels = label_vectors(w.scene, w.plane, w.search + w.offer, list(t.tokens) * 2, w.colours * 2, size=18)
-    w.play(FadeIn(body), *[FadeIn(l) for l in labels], run_time=1.0)
-    w.panel = VGroup(mats, body)
+    w.play(Circumscribe(table.cell(f, "search"), color=style.HIGHLIGHT, buff=0.04), run_time=1.0)
+    if not quick:
+        w.scene.wait(w.t(1.5))                  # the table stays up to be read
+    w.panel = VGroup(mats, table)
+
+
+PROJECTION_MATRICES = Box(PANEL.cx, PANEL.top - 0.6, PANEL.w, 1.1)
+PROJECTION_WORK = Box(PANEL.cx, PANEL.top - 1.85, PANEL.w, 1.2)
+PROJECTION_TABLE = Box(PANEL.cx, (PANEL.top - 2.55 + PANEL.bottom) / 2, PANEL.w, PANEL.top - 2.55 - PANEL.bottom)
+
+
+class ProjectionTable(VGroup):
+    """Each word's search and offer, a row per word, filled in as the arrows land."""
+
+    FAMILIES = ("search", "offer")
+
+    def __init__(self, t: PhraseTrace, colours):
+        super().__init__()
+        self.header = VGroup(text("word", size=22, colour=style.MUTED),
+                             text("search = x × W_search", size=22, colour=style.SEARCH),
+                             text("offer = x × W_offer", size=22, colour=style.OFFER))
+        self.words = [word(tok, size=22, colour=colours[i]) for i, tok in enumerate(t.tokens)]
+        self.cells = {(i, family): NumberText(format_vector(getattr(t, family)[i]), size=22, colour=colours[i])
+                      for i in range(t.n) for family in self.FAMILIES}
+        grid = [*self.header] + [m for i in range(t.n) for m in (self.words[i], self.cells[i, "search"],
+                                                                  self.cells[i, "offer"])]
+        VGroup(*grid).arrange_in_grid(rows=t.n + 1, cols=3, buff=(0.45, 0.14))
+        self.add(*grid)
+        fit(self, PROJECTION_TABLE)
+
+    def cell(self, i: int, family: str) -> NumberText:
+        return self.cells[i, family]
+
+    def row_parts(self, i: int, family: str) -> list:
+        """What appears when word i's `family` vector lands: its cell, and its word the first time."""
+        return [self.cells[i, family]] + ([self.words[i]] if family == "search" else [])
+
+
+def _product_line(x, column, result) -> str:
+    """One coordinate of row × matrix, written out: '1.02 × 0.80 + 0.60 × (-0.40) = 0.58'. The
+    result is the trace's shown number; tests redo it from this text."""
+    factor = lambda v: format_number(v) if format_number(v)[0] != "-" else f"({format_number(v)})"
+    return " + ".join(f"{format_number(a)} × {factor(b)}" for a, b in zip(x, column)) + f" = {format_number(result)}"
+
+
+def _row_times_matrix(w: Walk, family: str, W, colour, matrix) -> VGroup:
+    """The focus's row times the matrix, one column (one coordinate of the result) at a time,
+    each column of the matrix lit as its line appears."""
+    t, f = w.trace, w.focus
+    W = np.asarray(W, float)
+    result = getattr(t, family)[f]
+    head = _row(word(t.tokens[f], size=24, colour=w.colours[f]),
+                NumberText(format_vector(t.positioned[f]), size=24, colour=w.colours[f]),
+                text(f"× W_{family}", size=24, colour=colour))
+    lines = [NumberText(_product_line(t.positioned[f], W[:, k], result[k]), size=22) for k in range(W.shape[1])]
+    work = VGroup(head, *lines).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    fit(work, PROJECTION_WORK)
+    w.play(FadeIn(head), w.positioned[f].animate.set_opacity(1.0),
+           *[v.animate.set_opacity(0.25) for i, v in enumerate(w.positioned) if i != f], run_time=0.8)
+    columns = W.shape[1]
+    for k, line in enumerate(lines):
+        column = VGroup(*[matrix.cells[r * columns + k] for r in range(W.shape[0])])
+        w.play(Indicate(column, color=style.HIGHLIGHT, scale_factor=1.15), FadeIn(line, shift=0.1 * RIGHT),
+               run_time=1.0)
+    return work
+
+
+def _project_with_plane(w: Walk, which, W, result, widen_to: Optional[View] = None) -> dict:
+    """Copies of the chosen positioned vectors, in their words' colours, ride the plane's
+    transformation by W; the grid then eases back, the copies staying where W took them.
+    widen_to: a view the plane widens to while it transforms (the results are much longer than
+    the inputs; widening first would shrink the inputs to specks)."""
+    plane = w.plane
+    riders = {i: plane.vector(w.trace.positioned[i], colour=w.colours[i], width=5) for i in which}
+    w.play(*[FadeIn(r) for r in riders.values()], *[v.animate.set_opacity(0.25) for v in w.positioned],
+           run_time=0.5)
+    slow = len(riders) == 1
+    moves = [plane.transform_by(np.asarray(W, float).T)]
+    if widen_to is not None:
+        w.play(FadeOut(w.ticks), *[FadeOut(v.label) for v in w.positioned if v.label in w.scene.mobjects],
+               run_time=0.4)
+        moves.append(plane.zoom_to(widen_to))
+    w.play(*moves, run_time=3.0 if slow else 2.2)
+    if widen_to is not None:
+        w.ticks = tick_labels(plane)
+        w.play(plane.relax(), FadeIn(w.ticks), run_time=1.0)
+    else:
+        w.play(plane.relax(), run_time=1.0)
+    for i, r in riders.items():
+        r.end = np.array(result[i], float)    # the trace's numbers, exactly
+        r.rides = False
+    plane.redraw()
+    return riders
+
+
+def _project_quickly(w: Walk, which, result) -> dict:
+    """Copies of the chosen positioned vectors, in their words' colours, slide to their results."""
+    plane = w.plane
+    riders = {i: plane.vector(w.trace.positioned[i], colour=w.colours[i], width=4, rides=False) for i in which}
+    if riders:
+        w.play(*[FadeIn(r) for r in riders.values()], run_time=0.4)
+        w.play(*[move_vector(plane, r, (0, 0), result[i]) for i, r in riders.items()], run_time=1.4)
+    return riders
+
+
+def _land(w: Walk, riders: dict, family: str, colour, table: ProjectionTable, result) -> None:
+    """Landed arrows take their family's colour; each is labelled '<word> search' or '<word>
+    offer' in its word's colour, and its row of the table fills in."""
+    if not riders:
+        return
+    t = w.trace
+    order = list(riders)
+    labels = label_vectors(w.scene, w.plane, [riders[i] for i in order], [f"{t.tokens[i]} {family}" for i in order],
+                           [w.colours[i] for i in order], size=18, avoid=list(w.ticks or []))
+    w.play(*[r.animate.set_color(colour) for r in riders.values()], *[FadeIn(l) for l in labels],
+           *[FadeIn(m) for i in order for m in table.row_parts(i, family)], run_time=0.8)
 
 
 # -- 5. dot products --------------------------------------------------------------------------
