@@ -27,7 +27,8 @@ PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections")
 SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
 CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
 PACE_RANGE = (0.25, 4.0)
-PHRASE_KEYS = ("text", "predict", "focus", "target", "mask")
+PHRASE_KEYS = ("text", "predict", "focus", "target", "mask", "instead")
+MAX_INSTEAD = 4          # alternatives per phrase: the section draws each beside the real one
 
 MAX_TOKENS = 32          # per phrase; the scenes lay out at most 10 well, tables many more
 MAX_PHRASES = 16
@@ -76,6 +77,9 @@ class Phrase:
     focus: Optional[int]
     target: Optional[int]
     where: Where
+    # `instead:` the article's counterfactuals: had the focus leaned only on these positions
+    # (evenly), these words could come next. Each leaned word is one the focus can see.
+    instead: tuple[tuple[tuple[int, ...], str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -540,7 +544,47 @@ class _ScriptReader:
                               f"'{tokens[focus]}' (position {focus}), so the causal mask hides it; "
                               "use `mask: none` for this phrase or pick an earlier target")
             return None
-        return Phrase(text, tokens, mask, predict, focus, target, where)
+        instead = self._instead(fields["instead"], tokens, mask, focus) if "instead" in fields else ()
+        if instead is None:
+            return None
+        return Phrase(text, tokens, mask, predict, focus, target, where, instead)
+
+    def _instead(self, node: Node, tokens, mask: str, focus: Optional[int]):
+        """`instead:` maps words of the phrase ("on the") to what could come next had the focus
+        leaned on them ("table, floor, roof"). Every word must be one the focus can see."""
+        if not self.expect(node, "map", "instead (e.g. `on the: table, floor`)"):
+            return None
+        if len(node.value) > MAX_INSTEAD:
+            self.problems.add(node.where, f"instead has {len(node.value)} entries; at most {MAX_INSTEAD}")
+            return None
+        seer = len(tokens) - 1 if focus is None else focus
+        out = []
+        for key, value in node.value.items():
+            key_node = node.keys[key]
+            words = key.split()
+            if not words:
+                self.problems.add(key_node.where, "an `instead:` entry names no word; write the words the "
+                                                  "focus would lean on, e.g. `on the: table, floor`")
+                return None
+            positions = []
+            for w in words:
+                found = self._position(Node("scalar", w, key_node.where, quoted=True), "instead word", tokens)
+                if found is None:
+                    return None
+                if mask == "causal" and found > seer:
+                    self.problems.add(key_node.where, f"'{tokens[found]}' (position {found}) comes after "
+                                                      f"'{tokens[seer]}' (position {seer}), so the causal mask "
+                                                      "hides it: it cannot lean there; name earlier words")
+                    return None
+                positions.append(found)
+            if len(set(positions)) != len(positions):
+                self.problems.add(key_node.where, f"'{key}' names a word twice")
+                return None
+            said = self.text(value, f"instead '{key}'", MAX_TOKEN_CHARS * 2)
+            if said is None:
+                return None
+            out.append((tuple(positions), said.strip()))
+        return tuple(out)
 
     def _tokens_known(self, tokens, where: Where) -> bool:
         """Every word has an embedding and a position (unchecked where those are broken)."""

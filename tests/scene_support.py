@@ -61,6 +61,7 @@ _NUM = r"-?\d+\.\d+"
 _VEC = rf"\[{_NUM}(?:, {_NUM})*\]"
 _PRODUCT = rf"{_NUM} × (?:{_NUM}|\({_NUM}\))"           # 0.60 × 0.40, 0.60 × (-0.40)
 _PRODUCT_PARTS = rf"({_NUM}) × \(?({_NUM})\)?"
+_TERM = rf"{_NUM} × {_VEC}"                                # 0.50 × [0.20, 0.50], a term of a weighted sum
 
 
 def _vector(text: str) -> list[Decimal]:
@@ -90,6 +91,11 @@ def redo_equations(scene) -> int:
                 if m.group(3):                                   # scale: sqrt, as a calculator does it
                     dot = dot / Decimal(m.group(3)).sqrt()
                 assert _shown(dot) == Decimal(m.group(4)), f"{text}: by hand {_shown(dot)}"
+                checked += 1
+            elif (m := re.fullmatch(rf"= ({_VEC})", text)) and re.fullmatch(rf"{_TERM}(?: \+ {_TERM})*", before):
+                terms = [(Decimal(w), _vector(v)) for w, v in re.findall(rf"({_NUM}) × ({_VEC})", before)]
+                total = [sum(w * v[c] for w, v in terms) for c in range(len(terms[0][1]))]
+                assert [_shown(x) for x in total] == _vector(m.group(1)), f"{before} {text}"
                 checked += 1
             elif m := re.fullmatch(rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})", text):
                 total = sum(Decimal(a) * Decimal(b) for a, b in re.findall(_PRODUCT_PARTS, m.group(1)))

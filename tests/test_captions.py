@@ -234,3 +234,39 @@ def test_the_weighted_sum_compares_the_new_vector_with_the_word_it_leans_on():
         assert old == int(round_number(angle_degrees(t.values[t.focus], t.values[j]), 0))
         assert new < old                                  # leaning on it pulled cat towards it
         assert f"points {new}° from {t.tokens[j]}'s own vector; the old cat pointed {old}° from it" in closest_note(t)
+
+
+def test_why_it_matters_redoes_each_counterfactual_and_says_only_what_the_numbers_show(explainer):
+    """The article's counterfactuals (`instead:`), with our numbers: each alternative is an even
+    split over the words named, its new vector their weighted sum redone here by hand from the
+    shown weights and vectors, and the caption says "mostly" only past half the weight, "the cue
+    for" only when the target wins, and names the real leaders."""
+    from decimal import Decimal
+    from attnvid.story.explainer import leanings
+    found = leanings(explainer)
+    assert [lean.phrase for lean in found] == [1, 3]           # phrase 2's "into the" is hidden from cat
+    vec = lambda s: [Decimal(x) for x in re.findall(r"-?\d+\.\d+", s)]
+    for lean in found:
+        t = lean.trace
+        assert lean.output == format_vector_of(t.outputs[lean.focus])
+        for a in lean.alternatives:
+            assert sum(Decimal(w) for w in a.weights) == 1
+            assert max(Decimal(w) for w in a.weights) - min(Decimal(w) for w in a.weights) <= Decimal("0.01")
+            assert a.vectors == tuple(format_vector_of(t.values[j]) for j in a.positions)
+            by_hand = [sum(Decimal(w) * vec(v)[c] for w, v in zip(a.weights, a.vectors)) for c in range(2)]
+            assert [x.quantize(Decimal("0.01")) for x in by_hand] == vec(a.result)
+            assert a.actual == (set(a.positions) == set(lean.leaders))
+    one, three = found
+    said = EXPLAINER["why_it_matters"].text(explainer)
+    assert (one.trace.tokens[one.leaders[0]], one.weight) == ("sat", "0.84")
+    assert "cat leans most on sat (0.84), so its new vector, [0.74, 0.97], is mostly sat's: the cue for “mat”." in said
+    assert [a.words for a in one.alternatives] == [("on", "the"), ("cat",)]
+    assert "Leaning only on “on” and “the”, it would be [0.35, 0.65]" in said
+    assert "Kept to itself, it would stay [1.00, 0.60]" in said
+    assert Decimal(three.weight) <= Decimal("0.5") and "is a blend led by" in said
+    assert "and “happy” loses its cue." in said and "the cue for “happy”" not in said
+
+
+def format_vector_of(v):
+    from attnmath import format_vector
+    return format_vector(v)

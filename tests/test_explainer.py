@@ -62,6 +62,14 @@ def test_the_shipped_explainer_builds_every_section_in_order(shipped):
     assert len(totals) == len(shown_positions) == len(script.model.positions)
     for p, total in zip(shown_positions, totals):
         assert [a + b for a, b in zip(cat, vector(p))] == vector(total), (p, total)
+    # the counterfactuals: each alternative's sum is on screen with its result right after it
+    # (redone by hand in redo_equations), and the real new vector beside them
+    from attnvid.story.explainer import leanings
+    strings = scene.section_numbers[names.index("why_it_matters")]
+    for lean in leanings(script):
+        assert f"new cat = {lean.output}" in strings
+        for a in lean.alternatives:
+            assert strings[strings.index(a.sum_text) + 1] == f"= {a.result}"
     # the special cases are said where the phrases play: phrase 1 unmasked, typed = the
     opening = lambda phrase: said_in(scene, f"phrase: {phrase}")
     assert "No causal mask in this phrase: cat sees the whole phrase" in opening("The cat sat on the")

@@ -200,3 +200,20 @@ def test_errors_in_an_included_model_name_the_model_file(write):
 def test_a_model_file_given_as_a_script(write):
     p = write("model.yaml", INLINE_MODEL)
     one_problem(p, 1, "this is a model file")
+
+
+def test_instead_names_words_the_focus_can_see(write):
+    """`instead:` (the counterfactuals): words of the phrase, visible to the focus, each once."""
+    head = INLINE_MODEL + "mask: causal\nphrase:\n  text: the cat sat on\n  focus: sat\n  instead:\n"
+    ok = write("ok.yaml", head + "    the cat: a nap\n    sat: food\n")
+    assert load_script(ok).phrases[0].instead == (((0, 1), "a nap"), ((2,), "food"))
+    one_problem(write("a.yaml", head + "    the dog: a nap\n"), 19, "'dog' is not a word of the phrase")
+    one_problem(write("b.yaml", head + "    cat on: a nap\n"), 19, "'on' (position 3) comes after 'sat'",
+                "causal mask hides it")
+    one_problem(write("c.yaml", head + "    cat cat: a nap\n"), 19, "names a word twice")
+    one_problem(write("d.yaml", head + "    cat: [a, b]\n"), 19, "instead 'cat'")
+    one_problem(write("e.yaml", head + "".join(f"    {w}: x\n" for w in ("the", "cat", "sat", "the cat", "cat sat"))),
+                19, "at most 4")
+    one_problem(write("f.yaml", head.replace("  instead:\n", "  instead: on the\n")), 18, "instead")
+    unmasked = write("g.yaml", head.replace("mask: causal", "mask: none") + "    on: x\n")
+    assert load_script(unmasked).phrases[0].instead == (((3,), "x"),)

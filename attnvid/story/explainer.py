@@ -10,7 +10,8 @@ import numpy as np
 
 from attnmath import (PhraseTrace, angle_degrees, bigram_weights, format_number, format_vector,
                       masked_softmax, ngram_weights, round_number, trace_phrase)
-from attnmath.shown import dot_shown, shown_trace
+from attnmath.display import round_weights
+from attnmath.shown import dot_shown, shown_trace, weighted_sum_shown
 
 from .walkthrough import STEPS, focus_facts, focus_of, shared_vectors
 from .wording import listed
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DotExample", "DOT_A", "dot_example", "dot_examples", "turning_dot", "length_matters", "order_blind",
            "flat_and_sharp", "fixed_windows", "causal_example", "focus_word_across",
-           "COUNT_WORDS", "partners", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
+           "COUNT_WORDS", "partners", "Alternative", "Leaning", "leanings", "why_it_matters_facts", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
            "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
 
 
@@ -284,3 +285,97 @@ def recap_facts(script: "Script") -> dict[str, str]:
 
 def alignment_facts(script: "Script") -> dict[str, str]:
     return {"steps": listed(list(STEPS)), "count": _count(len(STEPS))}
+
+
+# -- why the leaning matters: the article's counterfactuals, with our numbers ------------------
+
+@dataclass(frozen=True)
+class Alternative:
+    """Had the focus leaned only on `positions`, evenly: the shown weights and vectors of the sum,
+    the new vector it would get, and what could come next then (the script's `instead:`)."""
+    positions: tuple[int, ...]
+    words: tuple[str, ...]
+    weights: tuple[str, ...]             # shown, adding to exactly 1.00
+    vectors: tuple[str, ...]             # the leaned words' own vectors, as shown
+    result: str                          # their weighted sum, from the shown numbers
+    end: tuple[float, ...]               # the same, as numbers to draw
+    follows: str                         # what could come next, as the script says
+    actual: bool                         # the model does lean most on exactly these words
+
+    @property
+    def sum_text(self) -> str:
+        """'0.50 × [0.20, 0.50] + 0.50 × [0.50, 0.80]': what a viewer redoes by hand."""
+        return " + ".join(f"{w} × {v}" for w, v in zip(self.weights, self.vectors))
+
+
+@dataclass(frozen=True)
+class Leaning:
+    """One phrase's real leaning and its alternatives."""
+    phrase: int                          # 1-based, as the viewer counts
+    trace: PhraseTrace
+    focus: int
+    leaders: tuple[int, ...]             # the words with the largest shown weight
+    weight: str                          # that weight, as shown
+    output: str                          # the focus's new vector, as shown
+    alternatives: tuple[Alternative, ...]
+
+
+def leanings(script: "Script") -> list[Leaning]:
+    """Every phrase with an `instead:`: where its focus really leans, and where it might have."""
+    out = []
+    for k, (phrase, t) in enumerate(zip(script.phrases, script.shown_traces()), start=1):
+        if not phrase.instead:
+            continue
+        f = focus_facts(t)
+        leaders = f.leaders or (f.winner,)
+        alternatives = []
+        for positions, follows in phrase.instead:
+            weights = round_weights([1.0 / len(positions)] * len(positions))
+            values = [t.values[j] for j in positions]
+            result = weighted_sum_shown([float(w) for w in weights], values)
+            alternatives.append(Alternative(positions, tuple(t.tokens[j] for j in positions),
+                                            tuple(f"{w:.2f}" for w in weights), tuple(format_vector(v) for v in values),
+                                            format_vector(result), tuple(float(x) for x in result), follows,
+                                            set(positions) == set(leaders)))
+        out.append(Leaning(k, t, f.focus, tuple(leaders), f.winner_weight, format_vector(t.outputs[f.focus]),
+                           tuple(alternatives)))
+    return out
+
+
+def _quoted(follows: str) -> str:
+    return listed([f"“{w.strip()}”" for w in follows.split(",") if w.strip()], "or")
+
+
+def _leaning_sentences(lean: Leaning) -> str:
+    t, word = lean.trace, lean.trace.tokens
+    focus = word[lean.focus]
+    facts = focus_facts(t)
+    names = listed([word[j] for j in lean.leaders])
+    share = "mostly" if Decimal(lean.weight) > Decimal("0.5") else "a blend led by"
+    own = f"{names}'s" if len(lean.leaders) == 1 else f"{names}'"
+    said = [f"In “{t.text}”, {focus} leans most on {names} ({lean.weight}), so its new vector, {lean.output}, "
+            f"is {share} {own}"]
+    if t.predict and (facts.target is None or facts.target_wins):
+        said[0] += f": the cue for “{t.predict}”."
+    elif t.predict:
+        said[0] += f", and “{t.predict}” loses its cue."
+    else:
+        said[0] += "."
+    for a in lean.alternatives:
+        on = listed([f"“{w}”" for w in a.words])
+        if a.actual:
+            need = (f"; “{t.predict}” needs {word[facts.target]}" if t.predict and facts.target is not None
+                    and not facts.target_wins else "")
+            said.append(f"Leaning on {on}, as it does, {_quoted(a.follows)} would fit{need}.")
+        elif a.positions == (lean.focus,):
+            said.append(f"Kept to itself, it would stay {a.result}, {focus} with no context: {_quoted(a.follows)}.")
+        else:
+            said.append(f"Leaning only on {on}, it would be {a.result}, and {_quoted(a.follows)} would fit as well.")
+    return " ".join(said)
+
+
+def why_it_matters_facts(script: "Script") -> dict[str, str]:
+    found = leanings(script)
+    if not found:
+        return {"leanings": ""}
+    return {"leanings": " ".join(_leaning_sentences(lean) for lean in found)}

@@ -185,6 +185,8 @@ EXPLAINER = Kind("explainer", (
                           "them slowly; the others, faster.", ("count", "steps"), explainer.alignment_facts),
     _section("three_partners", "{partners}", ("partners",), explainer.three_partners_facts),
     _section("relevance_learned", None),      # the Learning scene's beats
+    _section("why_it_matters", "Why the leaning matters: the new vector is what the rest of the model reads "
+                               "to guess the next word. {leanings}", ("leanings",), explainer.why_it_matters_facts),
     _section("weighted_average", "Under a causal mask every word's new vector is a weighted average "
                                  "of itself and the words before it. A plain average would count them "
                                  "all alike; attention's weights depend on the words, and they are sharp."),

@@ -548,6 +548,81 @@ def three_partners(scene: NarratedScene, script: Script, traces) -> None:
     scene.add(column)
 
 
+# -- 7c. why the leaning matters ---------------------------------------------------------------
+
+@SECTIONS.draws("why_it_matters")
+def why_it_matters(scene: NarratedScene, script: Script, traces) -> None:
+    """For each phrase with an `instead:`, the focus's real new vector beside the ones it would
+    get had it leaned elsewhere (the article's counterfactuals), each sum written out to redo
+    by hand, with what could come next."""
+    clear_stage(scene, caption_too=True)
+    found = data.leanings(script)
+    m = script.model
+    colour_of = lambda tok: style.word_colour(tok, m.embeddings)
+    with scene.beat("why_it_matters", EXPLAINER["why_it_matters"].text(script, script.narration),
+                    section=False) as cue:
+        for k, lean in enumerate(found):
+            if k:
+                clear_stage(scene, run_time=0.5)
+            _one_leaning(scene, lean, colour_of, cue)
+
+
+def _one_leaning(scene: NarratedScene, lean, colour_of, cue) -> None:
+    """One phrase: its words' own vectors, the real new vector, then each alternative; the
+    caption moves on to each one's sentence as it appears."""
+    t, f = lean.trace, lean.focus
+    colours = [colour_of(tok) for tok in t.tokens]
+    chips = ChipRow(t.tokens, colours, f, Box(0, 0, 9.0, 0.8), size=30)
+    ask = text(f"→ {t.predict} ?" if t.predict else "→ ?", size=30, colour=style.MUTED)
+    top = VGroup(chips, ask).arrange(RIGHT, buff=0.4)
+    fit(top, Box(0, 3.3, 13.0, 0.8))
+    visible = [j for j in range(t.n) if t.visible[f, j]]
+    alternatives = lean.alternatives
+    points = np.array([t.values[j] for j in visible] + [t.outputs[f]]
+                      + [a.end for a in alternatives])
+    plane, ticks = _board(points)
+    scene.play(FadeIn(top), FadeIn(plane), FadeIn(ticks), run_time=scene.t(0.8))
+    values = [plane.vector(t.values[j], colour=colours[j], width=3, opacity=0.6) for j in visible]
+    labels = label_vectors(scene, plane, values, [t.tokens[j] for j in visible], [colours[j] for j in visible],
+                           size=18, avoid=list(ticks))
+    scene.play(*[grow(plane, v) for v in values], *[FadeIn(l) for l in labels], run_time=scene.t(0.8))
+    # the real one
+    names = [t.tokens[j] for j in lean.leaders]
+    real = _row(text("leans most on", size=26, colour=style.MUTED),
+                *[word(n, size=28, colour=colour_of(n)) for n in names],
+                NumberText(lean.weight, size=28))
+    facts = walk.focus_facts(t)
+    cued = facts.target is None or facts.target_wins      # the caption says "the cue for" or "loses its cue"
+    real_sum = _row(NumberText(f"new {t.tokens[f]} = {lean.output}", size=26, colour=style.OUTPUT),
+                    text((f"→ {t.predict}" if cued else f"no cue for {t.predict}") if t.predict else "", size=26,
+                         colour=style.TEXT if cued else style.MUTED))
+    rows = [VGroup(real, real_sum).arrange(DOWN, aligned_edge=LEFT, buff=0.14)]
+    for a in alternatives:
+        head = _row(text("if only on", size=26, colour=style.MUTED),
+                    *[word(w, size=28, colour=colour_of(w)) for w in a.words])
+        work = NumberText(a.sum_text, size=22)
+        result = _row(NumberText(f"= {a.result}", size=22, colour=style.OUTPUT),
+                      text(f"→ {a.follows}", size=26, colour=style.MUTED))
+        rows.append(VGroup(head, work, result).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
+    column = panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.2), buff=0.45)
+    output = plane.vector(t.outputs[f], colour=style.OUTPUT, width=6)
+    label_vectors(scene, plane, [output], [f"new {t.tokens[f]}"], [style.OUTPUT], size=20, avoid=list(ticks))
+    cue.next()                          # where it really leans
+    scene.play(FadeIn(rows[0]), grow(plane, output), FadeIn(output.label), run_time=scene.t(1.2))
+    scene.wait(scene.t(0.6))
+    for a, row in zip(alternatives, rows[1:]):
+        cue.next()                      # had it leaned there instead
+        # a faint, wide arrow: over one word it is that word's own vector, seen through it
+        alt = plane.vector(a.end, colour=style.OUTPUT, width=12 if len(a.words) == 1 else 5, opacity=0.4, tip=0.3)
+        label_vectors(scene, plane, [alt], [f"if only {' + '.join(a.words)}"], [style.MUTED], size=18,
+                      avoid=list(ticks))
+        scene.play(FadeIn(row[0]), run_time=scene.t(0.5))
+        scene.play(FadeIn(row[1]), run_time=scene.t(0.6))
+        scene.play(FadeIn(row[2]), grow(plane, alt), FadeIn(alt.label), run_time=scene.t(1.0))
+        scene.wait(scene.t(0.6))
+    scene.add(column)
+
+
 # -- 12. the recap ------------------------------------------------------------------------------
 
 @SECTIONS.draws("recap")
