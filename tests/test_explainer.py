@@ -103,9 +103,7 @@ def test_no_stretch_longer_than_a_second_shows_only_a_caption(shipped):
 
 def test_every_softmax_redoes_by_hand_and_the_text_is_legible_at_480p(shipped):
     assert redo_softmax(shipped) >= 3 * 3
-    # the Learning scene's crowded bar charts are the one known gap (issue 13: Learning in one plane)
-    known = {"random_start", "training", "learned"}
-    assert not {beat: small for beat, small in shipped.small_text.items() if small and beat not in known}
+    assert not {beat: small for beat, small in shipped.small_text.items() if small}
 
 
 def test_the_step_tracker_names_the_beat_being_played(shipped):

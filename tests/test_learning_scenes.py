@@ -45,6 +45,24 @@ def test_learning_shows_only_the_historys_numbers(learning):
     assert [b[0] for b in learning.beats_played] == list(LEARNING.names)
 
 
+def test_learning_is_legible_and_nothing_overlaps_at_any_beats_end(learning):
+    """One plane, one row per phrase, one strip: at every beat's end no vector label, row or
+    strip overlaps another, all stay in the frame, and no text is under the 1.6 % bar."""
+    import itertools
+    from scenes.lib.layout import FRAME
+    assert not {beat: small for beat, small in learning.small_text.items() if small}
+    for beat in LEARNING.names:
+        boxes = learning.rest_boxes[beat]
+        names = [name for name, _ in boxes]
+        assert {"row 1", "row 2", "row 3", "strip"} <= set(names), (beat, names)
+        if beat != "training":                       # the labels go while the vectors move
+            assert {"search 1", "sat offer", "typed offer", "Is offer"} <= set(names), (beat, names)
+        for (n1, b1), (n2, b2) in itertools.combinations(boxes, 2):
+            assert not b1.overlaps(b2), f"{beat}: {n1!r} and {n2!r} overlap"
+        for name, b in boxes:
+            assert b.inside(FRAME), f"{beat}: {name!r} leaves the frame"
+
+
 def test_learning_starts_flat_and_ends_with_the_feasible_targets_on_top(learning):
     data = learning.data
     for k, req in enumerate(data.reqs):

@@ -9,87 +9,108 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, BackgroundRectangle, Create, Dot, LaggedStart, Line, Polygon,
-                   ReplacementTransform, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject)
+from manim import (DOWN, LEFT, RIGHT, Create, Dot, LaggedStart, Line, Polygon,
+                   SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject)
 
-from attnmath import format_number, format_weights, hull_order
+from attnmath import format_number, format_weights, hull_order, leaders
 from attnvid.story import CRAMPED, LEARNING
 from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
 from .base import NarratedScene
-from .beats import label_vectors
+from .beats import grow, label_vectors
 from .fading import FadeIn, FadeOut
-from .layout import PANEL, Box, fit_view
-from .pieces import LivePlane, NumberText, WeightBars, matrix_pair, text, word
+from .layout import PANEL, PLANE, Box, fit_view
+from .pieces import LivePlane, NumberText, fit, matrix_pair, text, tick_labels, word
 
 __all__ = ["play_learning", "play_cramped"]
 
-SEARCH_BOX = Box(-3.75, 1.3, 6.3, 2.5)
-OFFER_BOX = Box(-3.75, -1.45, 6.3, 2.5)
+# The Learning beats: one plane (search and offer space, where alignment is seen) on the left,
+# and on the right a strip (step and loss, or the matrices) over one row per phrase.
+STRIP = Box(PANEL.cx, PANEL.top - 0.5, PANEL.w, 1.0)
+ROWS = Box(PANEL.cx, (PANEL.top - 1.15 + PANEL.bottom) / 2, PANEL.w, PANEL.top - 1.15 - PANEL.bottom)
+TRACK_W = 3.6            # a weight of 1.00 as a bar this long
+LABEL_SIZE = 20          # every label of the rows, one size
 
 
-def _matrices_beside_planes(W_search, W_offer) -> VGroup:
-    """The two matrices, each at the top right of the plane it transforms."""
-    ms, mo = matrix_pair(W_search, W_offer, size=20)
-    ms.move_to([SEARCH_BOX.right - 1.5, SEARCH_BOX.top - 0.55, 0])
-    mo.move_to([OFFER_BOX.right - 1.5, OFFER_BOX.top - 0.55, 0])
-    return VGroup(ms, mo)
+class TargetRow(VGroup):
+    """One phrase: its words (the target boxed), and the target's weight as a horizontal bar
+    on a track as long as 1.00, its value after the track; one label size, whatever the phrase."""
 
+    def __init__(self, number: int, tokens, target: int, colours, box: Box):
+        super().__init__()
+        words = [word(tok, size=LABEL_SIZE, colour=colours[j]) for j, tok in enumerate(tokens)]
+        self.head = VGroup(text(f"{number}.", size=LABEL_SIZE, colour=style.MUTED), *words).arrange(RIGHT, buff=0.14)
+        self.ring = SurroundingRectangle(words[target], color=colours[target], buff=0.05, stroke_width=2)
+        self.track = Line([0, 0, 0], [TRACK_W, 0, 0], color=style.GRID, stroke_width=10)
+        self.bar = Line([0, 0, 0], [0.02, 0, 0], color=colours[target], stroke_width=10)
+        self.name = word(f"{tokens[target]}", size=LABEL_SIZE, colour=colours[target])
+        line = VGroup(self.name, VGroup(self.track, self.bar)).arrange(RIGHT, buff=0.2)
+        block = VGroup(VGroup(self.head, self.ring), line).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        self.add(block)
+        fit(self, box)
+        self.move_to([box.left + self.width / 2, box.cy, 0])
+        self.zero = self.track.get_start().copy()
+        self.unit = (self.track.get_end() - self.track.get_start())[0]
 
-# -- Learning -------------------------------------------------------------------------------
+    def set_weight(self, w: float) -> None:
+        self.bar.put_start_and_end_on(self.zero, self.zero + np.array([max(float(w), 0.005) * self.unit, 0, 0]))
 
-def _bars(reqs, rows, k, box: Box, vocabulary):
-    r = reqs[k]
-    colours = [style.word_colour(tok, vocabulary) for tok in r.tokens]
-    shown = format_weights(rows[k])
-    return WeightBars(r.tokens, colours, rows[k], shown, box, [not v for v in r.visible])
+    def value(self, shown: str, on_top: bool) -> NumberText:
+        """The shown weight at the bar's end; bright when the target has its row's top weight."""
+        v = NumberText(shown, size=LABEL_SIZE, colour=style.TEXT if on_top else style.MUTED)
+        return v.next_to(self.track, RIGHT, buff=0.2)
 
 
 def play_learning(scene: NarratedScene, data: LearningData, section: bool = True,
                   overrides: Optional[Mapping[str, str]] = None) -> None:
     """Random matrices, training step by step, what was learned: three beats (three sections
-    unless section=False, as in the explainer)."""
+    unless section=False, as in the explainer). One plane holds each phrase's focus search
+    vector and its target's offer, so training is seen turning them into line; each phrase's
+    row holds its target's weight."""
     reqs, hist, rows = data.reqs, data.history, data.rows
-    first = hist[0]
-    targets = [r.tokens[r.target] for r in reqs]
     vocabulary = scene.script.model.embeddings
-
-    winners_end = data.winners_at_end
+    colour = lambda tok: style.word_colour(tok, vocabulary)
     captions = {part.name: part.text(data, overrides) for part in LEARNING}
-
-    # planes: the grid shows W^T acting (row vectors: x @ W); focus vectors ride on one,
-    # target vectors on the other
-    def view_for(vectors_by_step):
-        return fit_view(np.vstack(vectors_by_step), region=SEARCH_BOX)
+    n = len(reqs)
     fx = np.array([r.x[r.focus] for r in reqs])
     tx = np.array([r.x[r.target] for r in reqs])
-    search_plane = LivePlane(view_for([fx] + [fx @ h.W_search for h in hist]), region=SEARCH_BOX)
-    offer_plane = LivePlane(view_for([tx] + [tx @ h.W_offer for h in hist]), region=OFFER_BOX)
-    s_vecs = [search_plane.vector(fx[k], colour=style.word_colour(r.tokens[r.focus], vocabulary)) for k, r in enumerate(reqs)]
-    o_vecs = [offer_plane.vector(tx[k], colour=style.word_colour(targets[k], vocabulary)) for k in range(len(reqs))]
-    for k, v in enumerate(o_vecs):
-        v.label = word(targets[k], size=20, colour=style.word_colour(targets[k], vocabulary))
-        v.label_offset = np.array([0.0, 0.25, 0.0])
-    names = VGroup(text("W_search acting on each focus word", size=20, colour=style.SEARCH),
-                   text("W_offer acting on each target", size=20, colour=style.OFFER))
-    names[0].next_to([SEARCH_BOX.left, SEARCH_BOX.top, 0], DOWN + RIGHT, buff=0.12)
-    names[1].next_to([OFFER_BOX.left, OFFER_BOX.top, 0], DOWN + RIGHT, buff=0.12)
 
-    n = len(reqs)
-    slot = PANEL.w / n
-    boxes = [Box(PANEL.left + (k + 0.5) * slot, PANEL.top - 2.05, slot - 0.25, 3.3) for k in range(n)]
-    labels = VGroup()
-    for k, (r, b) in enumerate(zip(reqs, boxes)):
-        lines = VGroup(text(r.phrase, size=18, colour=style.TEXT),
-                       text(f"{r.tokens[r.focus]} → {r.tokens[r.target]}", size=18, colour=style.TEXT))
-        lines.arrange(DOWN, buff=0.08)
-        lines.scale(min(1.0, b.w * 0.95 / lines.width)).move_to([b.cx, b.top + 0.35, 0])
-        labels.add(lines)
-    loss_box = Box(PANEL.cx + 0.4, PANEL.bottom + 0.65, PANEL.w - 1.0, 1.0)
-    loss_frame = VGroup(Line([loss_box.left, loss_box.bottom, 0], [loss_box.right, loss_box.bottom, 0], color=style.AXIS),
-                        Line([loss_box.left, loss_box.bottom, 0], [loss_box.left, loss_box.top, 0], color=style.AXIS),
-                        text("loss", size=18, colour=style.MUTED).next_to([loss_box.left, loss_box.cy, 0], LEFT, buff=0.15))
+    def ends(Ws, Wo):
+        return fx @ Ws, tx @ Wo                  # (n, k) searches, (n, k) offers
+
+    def view_at(Ws, Wo):
+        s, o = ends(Ws, Wo)
+        return fit_view(np.vstack([s, o]), region=PLANE)
+
+    plane = LivePlane(view_at(hist[0].W_search, hist[0].W_offer), region=PLANE)
+    ticks = tick_labels(plane)
+    searches = [plane.vector((0, 0), colour=colour(r.tokens[r.focus]), width=5, rides=False) for r in reqs]
+    offers = [plane.vector((0, 0), colour=colour(r.tokens[r.target]), width=5, rides=False) for r in reqs]
+    names = [f"search {k + 1}" for k in range(n)] + [f"{r.tokens[r.target]} offer" for r in reqs]
+    name_colours = [colour(r.tokens[r.focus]) for r in reqs] + [colour(r.tokens[r.target]) for r in reqs]
+
+    def place(Ws, Wo):
+        s, o = ends(Ws, Wo)
+        for k in range(n):
+            searches[k].end, offers[k].end = s[k], o[k]
+
+    def relabel():
+        for v in searches + offers:
+            if v.label is not None:
+                scene.remove(v.label)
+            v.label = None
+        return label_vectors(scene, plane, searches + offers, names, name_colours, size=18, avoid=list(ticks))
+
+    slot = ROWS.h / n
+    boxes = [Box(ROWS.cx, ROWS.top - (k + 0.5) * slot, ROWS.w, slot - 0.2) for k in range(n)]
+    target_rows = [TargetRow(k + 1, r.tokens, r.target, [colour(t) for t in r.tokens], boxes[k])
+                   for k, r in enumerate(reqs)]
+    target_weight = lambda k, row: float(row[k][reqs[k].target])
+
+    loss_box = Box(STRIP.left + 4.6, STRIP.cy - 0.05, STRIP.w - 4.8, STRIP.h - 0.3)
+    axes = VGroup(Line([loss_box.left, loss_box.bottom, 0], [loss_box.right, loss_box.bottom, 0], color=style.AXIS),
+                  Line([loss_box.left, loss_box.bottom, 0], [loss_box.left, loss_box.top, 0], color=style.AXIS))
     losses = np.array([h.loss for h in hist])
     steps = np.array([h.step for h in hist])
     top = max(losses.max(), 1e-9)
@@ -97,70 +118,106 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
     def loss_point(i):
         return [loss_box.left + loss_box.w * steps[i] / max(steps[-1], 1), loss_box.bottom + loss_box.h * losses[i] / top, 0]
     curve = VMobject(stroke_color=style.OUTPUT, stroke_width=3).set_points_as_corners([loss_point(0), loss_point(0)])
-
-    counter_cache: dict[str, NumberText] = {}
+    counter_cache: dict[str, VGroup] = {}
 
     def counter_for(i):
-        s = f"step {hist[i].step}  loss {format_number(hist[i].loss, 3)}"
-        if s not in counter_cache:
-            counter_cache[s] = NumberText(s, size=20, colour=style.MUTED).move_to([PANEL.cx, 3.55, 0])
-        scene.numbers_shown.append(s)
-        return counter_cache[s]
+        """'step 50' over 'loss 1.966', left of the loss curve."""
+        lines = (f"step {hist[i].step}", f"loss {format_number(hist[i].loss, 3)}")
+        key = "  ".join(lines)
+        if key not in counter_cache:
+            block = VGroup(*[NumberText(s, size=LABEL_SIZE, colour=style.MUTED) for s in lines])
+            block.arrange(DOWN, aligned_edge=LEFT, buff=0.1).move_to([STRIP.left + 1.1, STRIP.cy, 0], aligned_edge=LEFT)
+            block.align_to([STRIP.left + 0.3, 0, 0], LEFT)
+            counter_cache[key] = block
+        scene.numbers_shown.append(key)
+        return counter_cache[key]
 
-    title = text("Learning W_search and W_offer", size=30).move_to([-3.75, 3.55, 0])
+    def matrices(Ws, Wo):
+        ms, mo = matrix_pair(Ws, Wo, size=LABEL_SIZE)
+        return fit(VGroup(ms, mo).arrange(RIGHT, buff=0.5), STRIP)
 
-    with scene.beat("random_start", captions["random_start"], section=section):
-        bars = [_bars(reqs, rows[0], k, boxes[k], vocabulary) for k in range(n)]
-        mats = _matrices_beside_planes(first.W_search, first.W_offer)
-        counter = counter_for(0)
-        scene.play(FadeIn(title), FadeIn(search_plane), FadeIn(offer_plane), FadeIn(names), run_time=scene.t(1.0))
-        scene.play(*[FadeIn(v) for v in s_vecs + o_vecs], *[FadeIn(v.label) for v in o_vecs], run_time=scene.t(0.6))
-        scene.play(search_plane.transform_by(first.W_search.T), offer_plane.transform_by(first.W_offer.T),
-                   FadeIn(mats), run_time=scene.t(1.6))
-        scene.play(*[FadeIn(b) for b in bars], FadeIn(labels), FadeIn(loss_frame), FadeIn(counter),
+    def values(row_set):
+        lead = [reqs[k].target in leaders(row_set[k], reqs[k].visible) for k in range(n)]
+        return [target_rows[k].value(format_weights(row_set[k])[reqs[k].target], lead[k]) for k in range(n)]
+
+    def at_rest():
+        """What must not overlap at a beat's end: the vector labels, each row, the strip."""
+        on_screen = {id(m) for top in scene.mobjects for m in top.get_family()}
+        found = [(v.label.original_text, v.label) for v in searches + offers
+                 if v.label is not None and id(v.label) in on_screen]
+        # a play that moves the bars takes them into a group of its own: ask for the row's words
+        found += [(f"row {k + 1}", tr) for k, tr in enumerate(target_rows) if id(tr.head) in on_screen]
+        found += [("strip", m) for m in strip if id(m) in on_screen]
+        found += [("title", title)] if id(title) in on_screen else []
+        return found
+
+    strip = []                                   # what the strip holds now: matrices, or step and loss
+    title = text("Learning W_search and W_offer", size=30).move_to([0, 3.45, 0])
+    with scene.beat("random_start", captions["random_start"], section=section, labels=at_rest):
+        first = hist[0]
+        place(first.W_search, first.W_offer)
+        for k, tr in enumerate(target_rows):
+            tr.set_weight(target_weight(k, rows[0]))
+        mats = matrices(first.W_search, first.W_offer)
+        strip[:] = [mats]
+        scene.play(FadeIn(title), FadeIn(plane), FadeIn(ticks), FadeIn(mats), run_time=scene.t(0.8))
+        labels = relabel()
+        scene.play(*[grow(plane, v) for v in searches + offers], *[FadeIn(l) for l in labels], run_time=scene.t(1.0))
+        shown = values(rows[0])
+        scene.play(LaggedStart(*[FadeIn(tr) for tr in target_rows], lag_ratio=0.25), *[FadeIn(v) for v in shown],
                    run_time=scene.t(1.2))
 
     # training: the recorded history, one short play per recorded step (the step counter
-    # changes between plays, never inside one, so every frame shows the step it is at)
-    with scene.beat("training", captions["training"], section=section):
-        scene.play(*[FadeOut(b.values) for b in bars], FadeOut(mats), FadeIn(curve), run_time=scene.t(0.5))
-        base = [b.baseline.get_y() for b in bars]
-        max_h = [boxes[k].h - 0.95 for k in range(n)]
-        moving = VGroup(curve, *[b.bars for b in bars])
-        # time follows change: the steps where the loss moves most get the most screen time
+    # changes between plays, never inside one, so every frame shows the step it is at); the
+    # view follows the vectors as they grow, its axis numbers put back when it stops
+    with scene.beat("training", captions["training"], section=section, labels=at_rest):
+        counter = counter_for(0)
+        scene.play(FadeOut(mats), *[FadeOut(v) for v in shown], *[FadeOut(v.label) for v in searches + offers],
+                   FadeOut(ticks), run_time=scene.t(0.5))
+        for v in searches + offers:
+            v.label = None
+        scene.play(FadeIn(axes), FadeIn(counter), FadeIn(curve), run_time=scene.t(0.5))
+        strip[:] = [axes]
+        views = [view_at(h.W_search, h.W_offer).as_array() for h in hist]
+        moving = VGroup(curve, *[tr.bar for tr in target_rows])
         change = np.abs(np.diff(losses)) + 0.02 * (losses[0] - losses[-1] + 1e-9) / (len(hist) - 1)
         durations = np.maximum(scene.t(8) * change / change.sum(), 1 / 15)   # at least a frame each
         for i in range(len(hist) - 1):
             def update(mob, f, i=i):
                 Ws = hist[i].W_search + (hist[i + 1].W_search - hist[i].W_search) * f
                 Wo = hist[i].W_offer + (hist[i + 1].W_offer - hist[i].W_offer) * f
-                search_plane.matrix, offer_plane.matrix = Ws.T, Wo.T
-                search_plane.redraw()
-                offer_plane.redraw()
-                for k, b in enumerate(bars):
-                    row = rows[i][k] + (rows[i + 1][k] - rows[i][k]) * f
-                    for j, bar in enumerate(b.bars):
-                        h = max(float(row[j]) * max_h[k], 0.02)
-                        bar.stretch_to_fit_height(h)
-                        bar.move_to([bar.get_x(), base[k] + h / 2, 0])
-                curve.set_points_as_corners([loss_point(m) for m in range(i + 1)] + [loss_point(i) + (np.array(loss_point(i + 1)) - loss_point(i)) * f])
+                place(Ws, Wo)
+                plane.view = views[i] + (views[i + 1] - views[i]) * f
+                plane.view[4] = views[i + 1][4]
+                plane.redraw()
+                for k, tr in enumerate(target_rows):
+                    tr.set_weight(target_weight(k, rows[i]) + (target_weight(k, rows[i + 1]) - target_weight(k, rows[i])) * f)
+                curve.set_points_as_corners([loss_point(m) for m in range(i + 1)]
+                                            + [loss_point(i) + (np.array(loss_point(i + 1)) - loss_point(i)) * f])
             scene.play(UpdateFromAlphaFunc(moving, update, rate_func=lambda t: t), run_time=durations[i])
             new = counter_for(i + 1)
             scene.remove(counter)
             scene.add(new)
             counter = new
+        strip.append(counter)
 
-    with scene.beat("learned", captions["learned"], section=section):
-        final = [_bars(reqs, data.rows_end, k, boxes[k], vocabulary) for k in range(n)]
-        mats = _matrices_beside_planes(data.W_search, data.W_offer)
-        for m in mats:
-            m.add_to_back(BackgroundRectangle(m, color=style.BACKGROUND, fill_opacity=0.85, buff=0.08))
-        scene.play(*[ReplacementTransform(old, new) for old, new in zip(bars, final)], FadeIn(mats),
-                   run_time=scene.t(1.0))
-        marks = []
-        for k, r in enumerate(reqs):
-            marks.append(SurroundingRectangle(final[k].bars[r.target], buff=0.05,
-                                              color=style.HIGHLIGHT if winners_end[k] else style.MUTED))
+    with scene.beat("learned", captions["learned"], section=section, labels=at_rest):
+        # the model file's rounded matrices and the rows computed on them: the walkthrough's digits
+        place(data.W_search, data.W_offer)
+        plane.view = view_at(data.W_search, data.W_offer).as_array()
+        plane.redraw()
+        for k, tr in enumerate(target_rows):
+            tr.set_weight(target_weight(k, data.rows_end))
+        ticks = tick_labels(plane)
+        mats = matrices(data.W_search, data.W_offer)
+        shown = values(data.rows_end)
+        strip[:] = [mats]
+        labels = relabel()
+        scene.play(FadeOut(counter), FadeOut(curve), FadeOut(axes), FadeIn(mats), FadeIn(ticks),
+                   *[FadeIn(l) for l in labels], *[FadeIn(v) for v in shown], run_time=scene.t(1.0))
+        marks = [SurroundingRectangle(v, buff=0.06,
+                                      color=style.HIGHLIGHT if won else style.MUTED)
+                 for tr, v, won in zip(target_rows, shown, data.winners_at_end)]
         scene.play(*[Create(m) for m in marks], run_time=scene.t(0.8))
 
 
