@@ -148,8 +148,8 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="render scripts into publishable bundles: mp4/webm/gif, captions, "
                                       "a page, a presenter page and one clip per section")
     r.add_argument("scripts", nargs="+", metavar="SCRIPT")
-    r.add_argument("--quality", choices=("l", "m", "h", "k"), default="l",
-                   help="l 480p15 (default), m 720p30, h 1080p60, k 2160p60")
+    r.add_argument("--quality", choices=("l", "m", "h", "k", "p"), default="l",
+                   help="l 480p15 (default), m 720p30, h 1080p60, k 2160p60, p 1080p30 (publishing; make video)")
     r.add_argument("--formats", default="mp4,webm", help="comma-separated: mp4,webm,gif (default mp4,webm)")
     r.add_argument("--out", default="site", metavar="DIR", help="one folder per script is written here (default site/)")
     r.add_argument("--transparent", action="store_true",

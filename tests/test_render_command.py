@@ -340,3 +340,15 @@ def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypat
     sections = json.loads((video.parent / "manifest.json").read_text(encoding="utf-8"))["sections"]
     kept = sum(len(framemd5(video.parent / s["file"])) for s in sections[:2])
     assert again[:kept] == first[:kept] and again != first
+
+
+def test_publishing_quality_is_1080p_at_30_fps(tmp_path):
+    """`--quality p`, what `make video` uses: full HD for sharp text, 30 frames a second."""
+    path = tmp_path / "publish.yaml"
+    path.write_text(f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\npace: 0.3\nphrases:\n  - The cat sat on the\n"
+                    "sections: [names]\n", encoding="utf-8")
+    r = attnvid("render", path, "--quality", "p", "--formats", "mp4", "--out", tmp_path / "site", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    video = probe(tmp_path / "site" / "publish" / "publish.mp4")
+    assert (video["width"], video["height"], video["r_frame_rate"]) == (1920, 1080, "30/1")
+    assert "--quality p" in (ROOT / "Makefile").read_text().split("video: setup")[1].splitlines()[1]
