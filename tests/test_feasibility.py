@@ -194,3 +194,16 @@ def test_no_matrix_in_the_box_beats_the_lp_margin(req, data):
     s = scores(req, M)
     achieved = min(s[req.target] - s[j] for j in rivals(req))
     assert achieved <= v.margin + 1e-9 or v.margin == 1.0           # 1.0 is the cap on delta
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(np.float64, (4, 2), elements=st.floats(-3, 3)), st.lists(st.floats(0.05, 1), min_size=4, max_size=4),
+       arrays(np.float64, (2, 2), elements=st.floats(-4, 4)))
+def test_a_matrix_keeps_a_point_inside_the_outline_so_no_w_offer_rescues_it(points, shares, W):
+    """What the Cramped caption says: a point inside the others' outline stays inside it after
+    any matrix (a convex combination maps to the same combination of the mapped points), so
+    the offers' outline holds the target's offer whatever W_offer is."""
+    shares = np.array(shares) / np.sum(shares)
+    point = shares @ points
+    assert inside_convex_hull(point, points)
+    assert inside_convex_hull(point @ W, points @ W)

@@ -121,7 +121,9 @@ def cramped_facts(data: CrampedData) -> dict[str, str]:
     rival_words = [r.tokens[j] for j in data.rivals]
     if data.inside:
         hull = (f"Seen from {focus}, {target} sits inside the outline around {listed(rival_words)}. "
-                f"Whichever way {focus}'s search points, one of them scores higher than {target}.")
+                f"Whichever way {focus}'s search points, one of them scores higher than {target}: the light "
+                f"line through the top word marks every point that would score as much. W_offer cannot get "
+                f"{target} out: a matrix keeps a point inside the outline of the others, offers included.")
     else:
         hull = (f"Seen from {focus}, {target} is a corner of the outline around the words, so some "
                 f"search direction does make it win.")

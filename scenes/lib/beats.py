@@ -377,9 +377,10 @@ def projections(w: Walk, quick: bool = False) -> None:
     w.panel = VGroup(mats, table)
 
 
+# the matrices on top, the table under them (it stays), the focus's worked row at the bottom
 PROJECTION_MATRICES = Box(PANEL.cx, PANEL.top - 0.6, PANEL.w, 1.1)
-PROJECTION_WORK = Box(PANEL.cx, PANEL.top - 1.85, PANEL.w, 1.2)
-PROJECTION_TABLE = Box(PANEL.cx, (PANEL.top - 2.55 + PANEL.bottom) / 2, PANEL.w, PANEL.top - 2.55 - PANEL.bottom)
+PROJECTION_TABLE = Box(PANEL.cx, PANEL.top - 1.3 - 3.0 / 2, PANEL.w, 3.0)
+PROJECTION_WORK = Box(PANEL.cx, PANEL.bottom + 0.65, PANEL.w, 1.2)
 
 
 class ProjectionTable(VGroup):
@@ -400,6 +401,7 @@ class ProjectionTable(VGroup):
         VGroup(*grid).arrange_in_grid(rows=t.n + 1, cols=3, buff=(0.45, 0.14))
         self.add(*grid)
         fit(self, PROJECTION_TABLE)
+        self.align_to([0, PROJECTION_TABLE.top, 0], UP)
 
     def cell(self, i: int, family: str) -> NumberText:
         return self.cells[i, family]

@@ -563,13 +563,15 @@ def why_it_matters(scene: NarratedScene, script: Script, traces) -> None:
                     section=False) as cue:
         for k, lean in enumerate(found):
             if k:
+                cue.next()                  # a later phrase's sentence comes with its words
                 clear_stage(scene, run_time=0.5)
-            _one_leaning(scene, lean, colour_of, cue)
+            _one_leaning(scene, lean, colour_of, cue, said=k > 0)
 
 
-def _one_leaning(scene: NarratedScene, lean, colour_of, cue) -> None:
+def _one_leaning(scene: NarratedScene, lean, colour_of, cue, said: bool) -> None:
     """One phrase: its words' own vectors, the real new vector, then each alternative; the
-    caption moves on to each one's sentence as it appears."""
+    caption moves on to each one's sentence as it appears (said: the phrase's first sentence
+    is already up)."""
     t, f = lean.trace, lean.focus
     colours = [colour_of(tok) for tok in t.tokens]
     chips = ChipRow(t.tokens, colours, f, Box(0, 0, 9.0, 0.8), size=30)
@@ -604,10 +606,11 @@ def _one_leaning(scene: NarratedScene, lean, colour_of, cue) -> None:
         result = _row(NumberText(f"= {a.result}", size=22, colour=style.OUTPUT),
                       text(f"→ {a.follows}", size=26, colour=style.MUTED))
         rows.append(VGroup(head, work, result).arrange(DOWN, aligned_edge=LEFT, buff=0.12))
-    column = panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.2), buff=0.45)
+    column = panel_column(rows, Box(PANEL.cx - 0.15, PANEL.cy, PANEL.w - 0.5, PANEL.h - 0.2), buff=0.45)
     output = plane.vector(t.outputs[f], colour=style.OUTPUT, width=6)
     label_vectors(scene, plane, [output], [f"new {t.tokens[f]}"], [style.OUTPUT], size=20, avoid=list(ticks))
-    cue.next()                          # where it really leans
+    if not said:
+        cue.next()                      # where it really leans
     scene.play(FadeIn(rows[0]), grow(plane, output), FadeIn(output.label), run_time=scene.t(1.2))
     scene.wait(scene.t(0.6))
     for a, row in zip(alternatives, rows[1:]):
