@@ -574,7 +574,7 @@ def sees_label(anchor, s: str) -> Text:
     return text(s, size=16, colour=style.MUTED).next_to(anchor, UP, buff=0.06)
 
 
-def _clip_line(point, direction, box: Box) -> tuple[np.ndarray, np.ndarray]:
+def clip_line(point, direction, box: Box) -> tuple[np.ndarray, np.ndarray]:
     """Where the line through `point` along unit `direction` enters and leaves `box`."""
     lo, hi = -np.inf, np.inf
     for axis, (low, high) in enumerate(((box.left, box.right), (box.bottom, box.top))):
@@ -607,7 +607,7 @@ class ShadowLanes:
 
     def search_line(self) -> DashedLine:
         """The whole line the search vector lies on, across the plane: where the shadows fall."""
-        ends = _clip_line(self.plane.to_screen((0, 0)), self.along, self.plane.region)
+        ends = clip_line(self.plane.to_screen((0, 0)), self.along, self.plane.region)
         return DashedLine(*ends, color=style.SEARCH_LIGHT, stroke_width=1.5, stroke_opacity=0.6)
 
     def obstacles(self, feet, visible, vectors) -> list:

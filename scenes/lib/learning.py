@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, Create, Dot, LaggedStart, Line, Polygon,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, BackgroundRectangle, Create, Dot, LaggedStart, Line, Polygon,
                    SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject)
 
 from attnmath import format_number, format_weights, hull_order, leaders
@@ -18,7 +18,7 @@ from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
 from .base import NarratedScene
-from .beats import grow, label_vectors
+from .beats import clip_line, grow, label_vectors
 from .fading import FadeIn, FadeOut
 from .layout import PANEL, PLANE, Box, fit_view
 from .pieces import LivePlane, NumberText, fit, matrix_pair, text, tick_labels, word
@@ -255,13 +255,20 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
         # the search direction sweeps round; the word it scores highest lights up
         length = 0.45 * min(region.w, region.h) / plane.unit()
         u = plane.vector((length, 0.0), colour=style.SEARCH, width=6)
-        u.label = text("search direction", size=18, colour=style.SEARCH)
+        # a key in the plane's corner, not a label on the turning arrow (it would cross it)
+        key = VGroup(VGroup(Line(ORIGIN, 0.5 * RIGHT, color=style.SEARCH, stroke_width=6),
+                            text("search direction", size=20, colour=style.SEARCH)).arrange(RIGHT, buff=0.15),
+                     VGroup(Line(ORIGIN, 0.5 * RIGHT, color=style.SEARCH_LIGHT, stroke_width=2),
+                            text("equal score", size=20, colour=style.SEARCH_LIGHT)).arrange(RIGHT, buff=0.15))
+        key.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        key.move_to([region.left + 0.15 + key.width / 2, region.bottom + 0.15 + key.height / 2, 0])
+        key.add_to_back(BackgroundRectangle(key, color=style.BACKGROUND, fill_opacity=0.85, buff=0.08))
         level = Line(np.zeros(3), RIGHT, color=style.SEARCH_LIGHT, stroke_width=2)
         top_texts = {j: VGroup(text("top score:", size=22, colour=style.MUTED), word(tokens[j], size=26, colour=colours[j]))
                      .arrange(RIGHT, buff=0.15).move_to([PANEL.cx + 0.6, 2.6, 0]) for j in visible}
         shown = int(data.winners[0])
         top_slot = VGroup(top_texts[shown])
-        scene.play(FadeIn(u), FadeIn(u.label), FadeIn(top_slot), run_time=scene.t(0.6))
+        scene.play(FadeIn(u), FadeIn(key), FadeIn(top_slot), run_time=scene.t(0.6))
         scene.add(level)
         moving = VGroup(u, level, *vecs.values())
 
@@ -272,8 +279,9 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
             plane.redraw_vector(u)
             j = int(data.winners[idx])
             p = plane.to_screen(r.x[j])
-            perp = np.array([-direction[1], direction[0], 0.0]) * 1.6
-            level.put_start_and_end_on(p - perp, p + perp)
+            # the level line: every point scoring as much as the top word, kept inside the plane
+            a, b = clip_line(p, np.array([-direction[1], direction[0], 0.0]), region)
+            level.put_start_and_end_on(a, b if np.linalg.norm(b - a) > 1e-6 else a + 1e-3 * RIGHT)
             for m, v in vecs.items():
                 v.set_stroke(width=8 if m == j else 4)
         # one play per stretch of angles with the same winner; the "top score" word changes between plays
@@ -288,13 +296,18 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
                 shown = j
             scene.play(UpdateFromAlphaFunc(moving, lambda m, f, a=a, b=b: at(int(round(a + (b - a) * f))),
                                            rate_func=lambda t: t), run_time=total * (b - a) / (len(data.angles) - 1))
-        hull_pieces = VGroup(outline, target_dot, u, u.label, level, top_slot)
+        hull_pieces = VGroup(outline, target_dot, u, key, level, top_slot)
 
     with scene.beat("sweep", captions["sweep"], section=section):
-        scene.play(FadeOut(hull_pieces), *[FadeOut(v) for v in vecs.values()],
+        scene.play(FadeOut(hull_pieces), *[FadeOut(v) for v in vecs.values()], FadeOut(title),
                    *[FadeOut(v.label) for v in vecs.values()], FadeOut(plane), run_time=scene.t(0.8))
         box = Box(0.0, 0.2, 10.0, 4.4)
-        xs = {d: box.left + box.w * i / (len(data.DIMS) - 1) for i, d in enumerate(data.DIMS)}
+        # dimensions double along the axis (2, 4, 8, 16, 32, 64 equally apart): a gap where a
+        # count was not fitted shows as a gap, not as a neighbour
+        low, high = np.log2(data.DIMS[0]), np.log2(data.DIMS[-1])
+        xs = {d: box.left + box.w * (np.log2(d) - low) / (high - low) for d in data.DIMS}
+        heading = text("each target's weight, fitted again with more dimensions", size=26)
+        heading.move_to([0, 3.55, 0]).scale(min(1.0, 13 / heading.width))
 
         def yv(w):
             return box.bottom + box.h * float(w)
@@ -304,7 +317,7 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
                        *[text(s, size=20, colour=style.MUTED).move_to([box.left - 0.4, yv(float(s)), 0]) for s in ("0", "0.5", "1")],
                        text("dimensions", size=22, colour=style.MUTED).move_to([box.cx, box.bottom - 0.7, 0]),
                        text("target's weight", size=22, colour=style.MUTED).rotate(np.pi / 2).move_to([box.left - 1.45, box.cy, 0]))
-        scene.play(Create(axes), FadeIn(ticks), run_time=scene.t(0.8))
+        scene.play(Create(axes), FadeIn(ticks), FadeIn(heading), run_time=scene.t(0.8))
         lines = []
         n = len(data.reqs)
         # end labels: "sat 1.00" right of the last point and the d=2 weight left of the first,
