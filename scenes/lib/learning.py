@@ -31,6 +31,7 @@ STRIP = Box(PANEL.cx, PANEL.top - 0.5, PANEL.w, 1.0)
 ROWS = Box(PANEL.cx, (PANEL.top - 1.15 + PANEL.bottom) / 2, PANEL.w, PANEL.top - 1.15 - PANEL.bottom)
 TRACK_W = 3.6            # a weight of 1.00 as a bar this long
 LABEL_SIZE = 20          # every label of the rows, one size
+NAME_W = 1.3             # the column of target names before the tracks
 
 
 class TargetRow(VGroup):
@@ -44,8 +45,11 @@ class TargetRow(VGroup):
         self.ring = SurroundingRectangle(words[target], color=colours[target], buff=0.05, stroke_width=2)
         self.track = Line([0, 0, 0], [TRACK_W, 0, 0], color=style.GRID, stroke_width=10)
         self.bar = Line([0, 0, 0], [0.02, 0, 0], color=colours[target], stroke_width=10)
-        self.name = word(f"{tokens[target]}", size=LABEL_SIZE, colour=colours[target])
-        line = VGroup(self.name, VGroup(self.track, self.bar)).arrange(RIGHT, buff=0.2)
+        self.name = word(f"{tokens[target]}", size=LABEL_SIZE, colour=colours[target], max_width=NAME_W - 0.15)
+        # the track starts at the same x in every row, whatever the target's name, so bars compare
+        self.name.move_to([self.name.width / 2, 0, 0])
+        VGroup(self.track, self.bar).shift(NAME_W * RIGHT)
+        line = VGroup(self.name, self.track, self.bar)
         block = VGroup(VGroup(self.head, self.ring), line).arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         self.add(block)
         fit(self, box)
