@@ -206,7 +206,7 @@ def test_one_ql_render_with_sections(tmp_path):
     video = render("scenes/explainer.py", "Explainer", tmp_path, extra=["--save_sections"])
     info = probe(video)
     assert (info["codec_name"], info["pix_fmt"]) == ("h264", "yuv420p")
-    assert 180 <= info["duration"] <= 540
+    assert 180 <= info["duration"] <= 600          # 3 to 10 minutes, as the build test allows
     index = next((video.parent / "sections").glob("*.json"))
     sections = json.loads(index.read_text())
     names = [s["name"] for s in sections]
