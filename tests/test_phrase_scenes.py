@@ -190,16 +190,17 @@ def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
 @built
 @pytest.mark.parametrize("words", [2, 10])
 def test_two_to_ten_words_fit(words, write, tmp_path):
-    vocab = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa"][:words]
+    vocab = ["alpha", "beta", "extraordinarily", "delta", "epsilon", "zeta", "neighbourhood", "theta", "iota",
+             "kappa"][:words]
     rows = "\n".join(f"  {w}: [{(i % 4) * 0.5 - 0.7:.2f}, {(i % 3) * 0.6 - 0.5:.2f}]" for i, w in enumerate(vocab))
     positions = "\n".join(f"  - [{0.05 * i:.2f}, {-0.05 * i:.2f}]" for i in range(words))
     path = write("s.yaml", f"embeddings:\n{rows}\npositions:\n{positions}\n"
                            "W_search: [[1, 2], [-1, 1]]\nW_offer: [[2, 0], [1, -1]]\n"
                            f"scale: {'sqrt' if words == 10 else 'none'}\nphrase: {' '.join(vocab)}\n")
     scene = build(walkthrough_class(path), tmp_path)
-    # a 10 x 10 score grid in the panel is still too small to read at 480p (issue 13's next step:
-    # the focus row large); every other beat of the 10-word phrase is held to the bar
-    assert_clean_layout(scene, not_yet=frozenset({"scores"}) if words == 10 else frozenset())
+    # ten words, two of them long, and negative numbers: every beat is held to the bar (the
+    # score grid is magnified around the focus row)
+    assert_clean_layout(scene)
 
 
 @built

@@ -40,3 +40,25 @@ def test_hidden_cells_are_darker_than_visible_ones_and_the_background():
     grid = ScoreGrid(["a", "b", "c"], ["#FFFFFF"] * 3, GRID_BIG, hidden=np.triu(np.ones((3, 3), bool), 1))
     hidden, seen = grid.cells[0][2].get_fill_color(), grid.cells[2][0].get_fill_color()
     assert luminance(hidden) < luminance(style.BACKGROUND) < luminance(seen)
+
+
+@pytest.mark.parametrize("tokens", PHRASES, ids=lambda t: f"{len(t)} words")
+def test_a_grid_too_small_to_read_is_magnified_around_its_focus_row(tokens):
+    """Ten words leave cells too small for numbers at 480p: the focus row then runs across the
+    panel with numbers of readable size, and the grid below it is a heat map with readable labels."""
+    from scenes.lib.legibility import too_small
+    n = len(tokens)
+    focus = n - 1
+    grid = ScoreGrid(tokens, ["#FFFFFF"] * n, GRID_BIG, hidden=np.triu(np.ones((n, n), bool), 1), focus=focus)
+    assert grid.magnified == (n == 10)
+    numbers = [grid.number(focus, j, "-10.53") for j in range(n)]
+    assert not too_small([grid, *numbers])
+    for j, number in enumerate(numbers):
+        assert box_of(number).inside(box_of(grid.cells[focus][j])), j
+    assert box_of(grid).inside(GRID_BIG)
+    if grid.magnified:
+        strip_bottom = min(box_of(c).bottom for c in grid.cells[focus])
+        heat_top = max(box_of(c).top for row in grid.heat for c in row)
+        assert heat_top < strip_bottom, "the heat map sits under the magnified row"
+        shades = [grid.shade(focus, j, level) for j, level in ((0, 0.0), (1, 1.0))]
+        assert luminance(shades[0].get_fill_color()) < luminance(shades[1].get_fill_color())

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Animation, Circle, Circumscribe, Create, DashedLine, Indicate, Line,
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Circle, Circumscribe, Create, DashedLine, Indicate, Line,
                    MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup,
                    AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 
@@ -26,7 +26,7 @@ from .base import Drawings
 from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, View, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
-                     angle_mark, box_of, fit,
+                     angle_mark, box_of, fit, keep_words_readable,
                      matrix_pair, text, tick_labels, word)
 
 __all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
@@ -260,6 +260,7 @@ def embeddings(w: Walk) -> None:
             for i, tok in enumerate(t.tokens)]
     heading = text("embedding of each word", size=24, colour=style.MUTED)
     w.panel = panel_column([heading] + rows, Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
+    keep_words_readable(w.panel, [r[0] for r in rows])
     w.play(LaggedStart(*[AnimationGroup(grow(w.plane, v), FadeIn(l), FadeIn(r))
                          for v, l, r in zip(vecs, labels, rows)], lag_ratio=0.35),
            FadeIn(heading), run_time=0.8 + 0.45 * t.n)
@@ -282,6 +283,7 @@ def positions(w: Walk) -> None:
               for g in shared_vectors(t)]
     column = panel_column([heading] + [_row(a, b, c, buff=0.2) for a, b, c in zip(words, embs, sums)] + shared,
                           Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
+    words = keep_words_readable(column, words)
     old_heading, *old_rows = list(w.panel)
     # the old rows slide into the new layout first, so every row keeps one size
     w.play(ReplacementTransform(old_heading, heading),
@@ -402,6 +404,7 @@ class ProjectionTable(VGroup):
         self.add(*grid)
         fit(self, PROJECTION_TABLE)
         self.align_to([0, PROJECTION_TABLE.top, 0], UP)
+        self.words = keep_words_readable(self, self.words, edge=ORIGIN)
 
     def cell(self, i: int, family: str) -> NumberText:
         return self.cells[i, family]
@@ -512,7 +515,7 @@ def scores(w: Walk) -> None:
     clear_panel(w, run_time=0.5)
     w.play(*fade, run_time=0.6)
     plane.forget(*others)
-    w.grid = ScoreGrid(t.tokens, w.colours, GRID_BIG, hidden=~t.visible)
+    w.grid = ScoreGrid(t.tokens, w.colours, GRID_BIG, hidden=~t.visible, focus=f)
     w.grid.add(sees_label(w.grid, f"each row sees {sees(t)}"))
     unseen = [w.offer[j] for j in range(t.n) if not t.visible[f, j]]   # hidden by the mask
     w.play(FadeIn(w.grid), *[v.animate.set_opacity(0.15) for v in unseen],
@@ -561,12 +564,26 @@ def scores(w: Walk) -> None:
     w.play(best[1].animate.set_stroke(opacity=1.0), Indicate(best[2], color=style.HIGHLIGHT),
            Circumscribe(w.grid.cells[f][best[0]], color=style.HIGHLIGHT, buff=0.02), run_time=1.0)
     w.play(*[FadeOut(m) for _, sh, ln in kept for m in (sh, ln)], FadeOut(search_line), run_time=0.4)
-    rest = [w.grid.number(i, j, format_number(t.scores[i, j]), colour=style.MUTED)
-            for i in range(t.n) for j in range(t.n) if t.visible[i, j] and i != f]
+    rest = _other_rows(w.grid, t, f)
     w.play(LaggedStart(*[FadeIn(r) for r in rest], lag_ratio=0.04), run_time=1.5)
     w.scene.remove(*rest)
     w.grid.add(*rest)
     w.panel = VGroup(w.grid)
+
+
+def _other_rows(grid: ScoreGrid, t, f: int) -> list:
+    """What the rest of the grid shows once the focus row is done: every other row's scores,
+    muted; or, in a magnified grid, every row as shades (its scores from least to most), the
+    focus row first, since its numbers are already on the strip above."""
+    if not grid.magnified:
+        return [grid.number(i, j, format_number(t.scores[i, j]), colour=style.MUTED)
+                for i in range(t.n) for j in range(t.n) if t.visible[i, j] and i != f]
+    out = []
+    for i in [f] + [i for i in range(t.n) if i != f]:
+        seen = [j for j in range(t.n) if t.visible[i, j]]
+        low, high = min(t.scores[i, j] for j in seen), max(t.scores[i, j] for j in seen)
+        out += [grid.shade(i, j, (t.scores[i, j] - low) / (high - low) if high > low else 1.0) for j in seen]
+    return out
 
 
 def sees_label(anchor, s: str) -> Text:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
-from manim import (Arc, Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, Mobject, Rectangle, RoundedRectangle, Text,
-                   UpdateFromAlphaFunc, VGroup, VMobject)
+from manim import (Arc, Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, ManimColor, Mobject, Rectangle, RoundedRectangle,
+                   Text, UpdateFromAlphaFunc, VGroup, VMobject, interpolate_color)
 
 from attnmath import format_number
 from attnvid.story.captions import wrap
@@ -20,7 +20,7 @@ from attnvid.story.captions import wrap
 from . import style
 from .layout import PLANE, Box, View
 
-__all__ = ["text", "word", "NumberText", "fit", "box_of", "PlaneVector", "LivePlane", "tick_labels", "ChipRow",
+__all__ = ["text", "word", "readable_word", "keep_words_readable", "NumberText", "fit", "box_of", "PlaneVector", "LivePlane", "tick_labels", "ChipRow",
            "MatrixMob", "matrix_pair", "ScoreGrid", "WeightBars", "Caption"]
 
 GRID_POOL = 64
@@ -32,9 +32,58 @@ def text(s: str, size: float = 24, colour=style.TEXT, **kw) -> Text:
 
 
 def word(s: str, size: float = 24, colour=style.TEXT, max_width: float = 1.6) -> Text:
-    """A token: Text, shrunk when it is long so a long word never crowds its neighbours."""
+    """A token: Text, shrunk when it is long so a long word never crowds its neighbours (and
+    shortened, past the smallest readable size: see readable_word)."""
+    return readable_word(s, colour, max_width, np.inf, size=size)
+
+
+def readable_word(s: str, colour, w: float, h: float, size: float = 22) -> Text:
+    """A word shrunk to fit a w x h box, but never below the legibility bar: a word too long
+    for its box at the smallest readable size loses letters from its end to an ellipsis
+    ("extraordinarilyl…"), since a header nobody can read says less than a shortened one."""
+    from .legibility import MIN_SHARE, cap_share
     t = text(s, size=size, colour=colour)
-    return t.scale(max_width / t.width) if t.width > max_width else t
+    smallest = MIN_SHARE / cap_share(t)
+    scale = min(1.0, w / t.width, h / t.height)
+    if scale >= smallest or len(s) <= 2:
+        return t.scale(max(scale, min(1.0, smallest)))
+    keep = len(s) - 1
+    while keep > 1 and Text(s[:keep] + "…", font=style.FONT, font_size=size).width * smallest > w:   # measured, not drawn
+        keep -= 1
+    t = text(s[:keep] + "…", size=size, colour=colour)
+    return t.scale(max(smallest, min(1.0, w / t.width, h / t.height)))
+
+
+def one_size(labels: Sequence[Text]) -> list[Text]:
+    """Labels that name things of one kind (a grid's headers) at one size, that of the smallest,
+    so no word looks more important for being short."""
+    smallest = min(label.font_size for label in labels)
+    return [label.scale(smallest / label.font_size) for label in labels]
+
+
+def keep_words_readable(root: Mobject, words: Sequence[Text], edge=LEFT) -> list[Text]:
+    """After a layout is fitted to its box: each of `words` the fit shrank below the
+    legibility bar is swapped, in its parent inside `root`, for the same word at the bar,
+    shortened to the width it had (aligned at `edge`, so its row keeps its shape); the other
+    words then shrink to the same size, one size for one column. Returns the words as they now
+    are, for callers that keep references to them."""
+    from .legibility import MIN_SHARE, cap_share
+    parents = {id(sub): m for m in root.get_family() for sub in m.submobjects}
+    out = []
+    for old in words:
+        if cap_share(old) >= MIN_SHARE - 1e-9:
+            out.append(old)
+            continue
+        new = readable_word(old.original_text, old.get_color(), old.width, np.inf, size=old.font_size)
+        new.move_to(old, aligned_edge=edge)
+        parent = parents[id(old)]
+        parent.submobjects[parent.submobjects.index(old)] = new
+        out.append(new)
+    smallest = min((m.font_size for m in out), default=0)
+    if any(new is not old for new, old in zip(out, words)):
+        for m in out:
+            m.scale(smallest / m.font_size, about_edge=edge)
+    return out
 
 
 class NumberText(Text):
@@ -377,39 +426,94 @@ class ScoreGrid(VGroup):
 
     Cells a mask hides are darker than the background, visible cells a shade lighter, so what
     is hidden recedes. Column headers that would not fit side by side at a readable size stand
-    in two staggered rows, so neighbours never run together ("yourwarmblack")."""
+    in two staggered rows, so neighbours never run together ("yourwarmblack").
+
+    When the grid is too small for its numbers to be read at 480p (ten words in the panel) and
+    a focus row is given, the grid is magnified around that row: the focus row runs across the
+    whole panel under the column headers, large enough for its numbers, and the full grid sits
+    below it as a heat map without numbers (`magnified`), its focus row outlined and joined to
+    the strip by the two lines of a magnifier, so the viewer sees which row is being read."""
 
     HEADER = 0.45           # height of one row of column headers
+    STRIP = 0.72            # height of the magnified focus row
+    GAP = 0.5               # between the strip and the heat map, room for the magnifier's lines
 
-    def __init__(self, tokens, colours, box: Box, hidden=None):
+    def __init__(self, tokens, colours, box: Box, hidden=None, focus: Optional[int] = None):
         super().__init__()
         n = len(tokens)
+        self.n, self.hidden, self.focus = n, hidden, focus
         label_w = min(1.3, box.w * 0.22)
         stagger = self._needs_stagger(tokens, (box.w - label_w) / n)
         band = self.HEADER * (2 if stagger else 1)
         cell = min((box.w - label_w) / n, (box.h - band) / n, 1.0)
-        self.cell_size = cell
+        self.magnified = focus is not None and not self._numbers_readable(cell)
         self.cells = [[None] * n for _ in range(n)]
+        if self.magnified:
+            self._magnified_layout(tokens, colours, box)
+        else:
+            self._square_layout(tokens, colours, box, label_w, stagger, band, cell)
+
+    def _cell(self, i, j, w, h, centre) -> Rectangle:
+        masked = self.hidden is not None and self.hidden[i][j]
+        return Rectangle(width=w, height=h, stroke_width=1, stroke_color=style.MASKED_EDGE if masked else style.GRID,
+                         fill_color=style.MASKED if masked else style.CELL, fill_opacity=1).move_to(centre)
+
+    def _headers(self, tokens, colours, left, top, cell, stagger) -> VGroup:
+        header_w = cell * (1.6 if stagger else 0.78)      # a space's width between neighbours
+        labels = one_size([self._label(tokens[j], colours[j], header_w, 0.4) for j in range(len(tokens))])
+        return VGroup(*[lab.move_to([left + (j + 0.5) * cell, top - self.HEADER / 2 - (self.HEADER if stagger and j % 2 else 0), 0])
+                        for j, lab in enumerate(labels)])
+
+    def _square_layout(self, tokens, colours, box, label_w, stagger, band, cell) -> None:
+        n = len(tokens)
+        self.cell_size = self.number_width = cell
         top_left = np.array([box.left + label_w, box.top - band, 0])
         grid = VGroup()
         for i in range(n):
             for j in range(n):
-                masked = hidden is not None and hidden[i][j]
-                r = Rectangle(width=cell, height=cell, stroke_width=1,
-                              stroke_color=style.MASKED_EDGE if masked else style.GRID,
-                              fill_color=style.MASKED if masked else style.CELL, fill_opacity=1)
-                r.move_to(top_left + np.array([(j + 0.5) * cell, -(i + 0.5) * cell, 0]))
-                self.cells[i][j] = r
-                grid.add(r)
-        rows = VGroup(*[self._label(tokens[i], colours[i], label_w - 0.1, cell)
-                        .move_to([box.left + label_w / 2, top_left[1] - (i + 0.5) * cell, 0]) for i in range(n)])
-        header_w = cell * (1.6 if stagger else 0.78)      # a space's width between neighbours
-        cols = VGroup(*[self._label(tokens[j], colours[j], header_w, 0.4)
-                        .move_to([top_left[0] + (j + 0.5) * cell,
-                                  box.top - self.HEADER / 2 - (self.HEADER if stagger and j % 2 else 0), 0])
-                        for j in range(n)])
+                self.cells[i][j] = self._cell(i, j, cell, cell, top_left + np.array([(j + 0.5) * cell, -(i + 0.5) * cell, 0]))
+                grid.add(self.cells[i][j])
+        labels = one_size([self._label(tok, colour, label_w - 0.1, cell) for tok, colour in zip(tokens, colours)])
+        rows = VGroup(*[label.move_to([box.left + label_w / 2, top_left[1] - (i + 0.5) * cell, 0])
+                        for i, label in enumerate(labels)])
+        cols = self._headers(tokens, colours, top_left[0], box.top, cell, stagger)
         self.grid, self.row_labels, self.col_labels = grid, rows, cols
         self.add(grid, rows, cols)
+
+    def _magnified_layout(self, tokens, colours, box) -> None:
+        n, f = len(tokens), self.focus
+        wide = min(box.w / n, 1.0)                          # a strip cell: room for "-00.00"
+        stagger = self._needs_stagger(tokens, wide)
+        band = self.HEADER * (2 if stagger else 1)
+        left = box.cx - wide * n / 2
+        strip_y = box.top - band - self.STRIP / 2
+        self.cell_size, self.number_width = min(wide, self.STRIP), wide
+        strip = VGroup(*[self._cell(f, j, wide, self.STRIP, [left + (j + 0.5) * wide, strip_y, 0]) for j in range(n)])
+        self.cells[f] = list(strip)
+        cols = self._headers(tokens, colours, left, box.top, wide, stagger)
+        # the heat map: square cells under the strip, row labels at a readable size on its left
+        heat_top = strip_y - self.STRIP / 2 - self.GAP
+        small = (heat_top - box.bottom) / n
+        labels = one_size([self._label(tokens[i], colours[i], 1.3, small) for i in range(n)])
+        label_w = max(lab.width for lab in labels) + 0.12
+        heat_left = box.cx - (label_w + small * n) / 2 + label_w
+        self.heat = [[self._cell(i, j, small, small, [heat_left + (j + 0.5) * small, heat_top - (i + 0.5) * small, 0])
+                      for j in range(n)] for i in range(n)]
+        rows = VGroup(*[lab.move_to([heat_left - label_w / 2, heat_top - (i + 0.5) * small, 0]) for i, lab in enumerate(labels)])
+        heat = VGroup(*[c for row in self.heat for c in row])
+        outline = Rectangle(width=small * n, height=small, stroke_width=2.5, stroke_color=style.HIGHLIGHT)
+        outline.move_to([heat_left + small * n / 2, heat_top - (f + 0.5) * small, 0])
+        lens = VGroup(*[Line(outline.get_corner(UP + side), strip.get_corner(DOWN + side), stroke_width=1.5,
+                             color=style.MUTED) for side in (LEFT, RIGHT)])
+        self.grid, self.row_labels, self.col_labels = VGroup(strip, heat, outline, lens), rows, cols
+        self.add(self.grid, rows, cols)
+
+    @staticmethod
+    def _numbers_readable(cell: float) -> bool:
+        from .legibility import MIN_SHARE, cap_share
+        widest = NumberText("-00.00", size=22)
+        scale = min(1.0, cell * 0.86 / widest.width, cell * 0.5 / widest.height)
+        return cap_share(widest) * scale >= MIN_SHARE
 
     @classmethod
     def _needs_stagger(cls, tokens, cell: float) -> bool:
@@ -420,21 +524,26 @@ class ScoreGrid(VGroup):
 
     @staticmethod
     def _label(tok, colour, w, h):
-        t = text(tok, size=22, colour=colour)
-        return t.scale(min(1.0, w / t.width, h * 0.8 / t.height))
+        return readable_word(tok, colour, w, h * 0.8, size=22)
 
     def number(self, i, j, s: str, colour=style.TEXT) -> NumberText:
         """A number in cell (i, j), at one size for the whole grid (that of the widest number a
         cell usually holds, "-00.00"), so 7.14 and 10.53 read as the same kind of thing; a
         longer number shrinks further rather than leave its cell."""
         n = NumberText(s, size=22, colour=colour)
-        return n.scale(min(self._number_scale(), self.cell_size * 0.86 / n.width)).move_to(self.cells[i][j])
+        return n.scale(min(self._number_scale(), self.number_width * 0.86 / n.width)).move_to(self.cells[i][j])
 
     def _number_scale(self) -> float:
         if not hasattr(self, "_scale"):
             widest = NumberText("-00.00", size=22)
-            self._scale = min(1.0, self.cell_size * 0.86 / widest.width, self.cell_size * 0.5 / widest.height)
+            self._scale = min(1.0, self.number_width * 0.86 / widest.width, self.cell_size * 0.5 / widest.height)
         return self._scale
+
+    def shade(self, i, j, level: float) -> Rectangle:
+        """A heat-map cell of a magnified grid, lit in proportion to `level` (0 to 1): how a
+        row's scores compare, without numbers too small to read."""
+        cell = self.heat[i][j].copy()
+        return cell.set_fill(interpolate_color(ManimColor(style.CELL), ManimColor(style.TEXT), 0.12 + 0.7 * level))
 
     def row(self, i) -> VGroup:
         return VGroup(*self.cells[i])
