@@ -1,6 +1,7 @@
 """The render benchmark (`make bench`): how long a preview takes, against the floor.
 
-For each video and quality it renders two ways, each in fresh processes with manim's cache off:
+For each video, at the preview quality (-ql) and the publishing one (`--quality p`, 1080p at
+30 fps, what `make video` makes), it renders two ways, each in fresh processes with manim's cache off:
 plain `manim` (one process: the baseline) and `attnvid render --formats mp4 --no-cache` (our
 pipeline: sections shared out between --jobs processes and joined losslessly). Then it encodes
 the same frames with ffmpeg alone: the floor, what any renderer must at least pay for encoding.
@@ -9,7 +10,7 @@ It reports wall time, video seconds, wall time / running time, wall time / floor
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
 phrase, render again. Writes bench-out/bench.json and bench-out/bench.md and prints the table.
 
-    python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--out bench-out]
+    python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--only attnvid] [--case Explainer] [--out bench-out]
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ import time
 from pathlib import Path
 
 from attnvid.publish.records import ATTN_SCRIPT
+from attnvid.publish.worker import QUALITY_FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CASES = [("CatSat", "scenes/phrase.py", "CatSat", "scripts/cat_sat.yaml"),
          ("Explainer", "scenes/explainer.py", "Explainer", "scripts/explainer.yaml")]
 JOBS = os.cpu_count() or 1
+QUALITY_NAMES = {"l": "-ql (480p15)", "p": "publishing (1080p30)"}
 
 
 def timed(cmd, env=None) -> tuple[float, int]:
@@ -53,7 +56,7 @@ def probe(video: Path) -> tuple[float, int]:
 
 
 def render(scene_file, scene, quality, media, env=None):
-    cmd = [str(BIN / "manim"), f"-q{quality}", "--disable_caching", "--progress_bar", "none",
+    cmd = [str(BIN / "manim"), *QUALITY_FLAGS[quality], "--disable_caching", "--progress_bar", "none",
            "--media_dir", str(media), scene_file, scene]
     wall, rss = timed(cmd, env)
     (video,) = [v for v in Path(media, "videos").rglob(f"{scene}.mp4") if "partial" not in str(v)]
@@ -126,7 +129,7 @@ def table(results, edit) -> str:
     for r in results:
         w = r["wall"]
         how = "manim, 1 process" if r["way"] == "manim" else f"attnvid render, {JOBS} jobs"
-        lines.append(f"| {r['case']} | -q{r['quality']} | {how} | {w['median']:.1f} s ({w['min']:.1f}-{w['max']:.1f}, {w['runs']} runs) "
+        lines.append(f"| {r['case']} | {QUALITY_NAMES.get(r['quality'], r['quality'])} | {how} | {w['median']:.1f} s ({w['min']:.1f}-{w['max']:.1f}, {w['runs']} runs) "
                      f"| {r['video_seconds']:.1f} | {r['ratio_to_running_time']:.2f} | {r['ratio_to_floor']:.1f} "
                      f"| {r['floor']['median']:.1f} | {r['peak_mib']} | {r['fps']:.1f} |")
     if edit is not None:
@@ -147,20 +150,23 @@ def machine() -> str:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="runs per case at -ql (median quoted)")
-    ap.add_argument("--runs-hq", type=int, default=1, help="runs per case at -qh")
+    ap.add_argument("--runs-hq", type=int, default=1, help="runs per case at the publishing quality (1080p30)")
     ap.add_argument("--quick", action="store_true", help="one run, -ql only, no edit loop")
     ap.add_argument("--out", default="bench-out")
     ap.add_argument("--only", choices=("manim", "attnvid"), help="measure one way only")
+    ap.add_argument("--case", choices=[c[0] for c in CASES], help="measure one video only")
+    ap.add_argument("--publishing-only", action="store_true", help="the publishing quality only, no edit loop")
     args = ap.parse_args()
     ways = [args.only] if args.only else ["manim", "attnvid"]
-    plan = [(c, "l", 1 if args.quick else args.runs, w) for c in CASES for w in ways]
+    cases = [c for c in CASES if args.case in (None, c[0])]
+    plan = [] if args.publishing_only else [(c, "l", 1 if args.quick else args.runs, w) for c in cases for w in ways]
     if not args.quick:
-        plan += [(c, "h", args.runs_hq, w) for c in CASES for w in ways]
+        plan += [(c, "p", args.runs_hq, w) for c in cases for w in ways]
     results = []
     for (name, scene_file, scene, script), quality, runs, way in plan:
         print(f"rendering {name} at -q{quality} with {way}, {runs} run(s)...", file=sys.stderr, flush=True)
         results.append(measure(name, scene_file, scene, script, quality, runs, way))
-    edit = None if args.quick else edit_to_preview()
+    edit = None if args.quick or args.publishing_only else edit_to_preview()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     report = {"machine": machine(), "results": results, "edit_to_preview_seconds": edit}
