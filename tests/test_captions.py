@@ -1,6 +1,7 @@
 """Captions: every beat and section is declared once (attnvid/story/registry.py), each caption
 takes only its own family's placeholders, and what a script overrides reaches the screen with
 every placeholder filled, never as literal braces."""
+import dataclasses
 import re
 
 import numpy as np
@@ -173,6 +174,9 @@ def test_the_special_cases_are_said(explainer):
     assert "No causal mask in this phrase: cat sees the whole phrase, words after it too, as it must, " \
            "since sat comes after it." in WALKTHROUGH["title"].text(one)
     assert "No causal mask" not in WALKTHROUGH["title"].text(two)
+    # a last word has nothing after it: then the note does not say "words after it too"
+    last = dataclasses.replace(one, focus=one.n - 1, target=None)
+    assert WALKTHROUGH["title"].text(last).endswith("No causal mask in this phrase: every word sees the whole phrase.")
     shared = WALKTHROUGH["positions"].text(two)
     assert "typed and the land on the same vector, [0.50, 0.80]" in shared
     assert np.array_equal(two.positioned[1], two.positioned[4])

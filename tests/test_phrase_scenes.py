@@ -50,6 +50,9 @@ def assert_clean_layout(scene, legible: bool = True, not_yet: frozenset = frozen
     assert scene.steps_at_end == [(p.name, None if p.step is None else f"step {p.step} of 5: {STEPS[p.step - 1]}")
                                   for p in WALKTHROUGH]
     assert all(end - start <= 1.0 for start, end, bare in scene.stage_log if bare)
+    # the picture keeps moving while captions are read: no still stretch over 3.5 s
+    stills = [(round(b - a, 1), round(a, 1)) for a, b in scene.still_stretches()]
+    assert max(stills, default=(0, 0))[0] <= 3.5, sorted(stills)[-3:]
     assert redo_softmax(scene) >= 2
     if legible:      # no letter under 1.6 % of the frame height (scenes/lib/legibility.py)
         small = {b: s for b, s in scene.small_text.items() if s and b not in not_yet}

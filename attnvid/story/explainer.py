@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["DotExample", "DOT_A", "dot_example", "dot_examples", "turning_dot", "length_matters", "order_blind",
            "flat_and_sharp", "fixed_windows", "causal_example", "focus_word_across",
            "COUNT_WORDS", "partners", "Alternative", "Leaning", "leanings", "why_it_matters_facts", "hook_facts", "three_partners_facts", "recap_facts", "alignment_facts",
-           "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
+           "cat_typed_angle", "embeddings_facts", "bigrams_facts", "positions_needed_facts", "positional_encodings_facts", "phrases_positioned_facts"]
 
 
 DOT_A = (1.60, 1.20)     # the fixed arrow a of the dot-product section: |a| = 2.00 exactly
@@ -170,13 +170,19 @@ def focus_word_across(traces) -> tuple[str, list[tuple[int, PhraseTrace, int]]]:
 
 # -- the facts each section's caption may use ------------------------------------------------
 
-def embeddings_facts(script: "Script") -> dict[str, str]:
+def cat_typed_angle(script: "Script") -> Optional[int]:
+    """Whole degrees between cat's and typed's embeddings (the caption says it, the arc shows
+    it), or None when the vocabulary lacks either."""
     keys = {k.casefold(): k for k in script.model.embeddings}
-    sentence = ""
-    if "cat" in keys and "typed" in keys:
-        e = script.model.embeddings
-        sentence = f"Here cat and typed are {angle_degrees(e[keys['cat']], e[keys['typed']]):.0f}° apart."
-    return {"cat_typed": sentence}
+    if "cat" not in keys or "typed" not in keys:
+        return None
+    e = script.model.embeddings
+    return int(f"{angle_degrees(e[keys['cat']], e[keys['typed']]):.0f}")
+
+
+def embeddings_facts(script: "Script") -> dict[str, str]:
+    degrees = cat_typed_angle(script)
+    return {"cat_typed": "" if degrees is None else f"Here cat and typed are {degrees}° apart."}
 
 
 def positions_needed_facts(script: "Script") -> dict[str, str]:

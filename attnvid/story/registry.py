@@ -167,11 +167,13 @@ EXPLAINER = Kind("explainer", (
     _section("hook", "{question}", ("question",), explainer.hook_facts),
     _section("embeddings", "Here is the whole toy vocabulary, one arrow per word. Real models use "
                            "hundreds or thousands of numbers per word; two are enough to see the idea. "
-                           "{cat_typed}", ("cat_typed",), explainer.embeddings_facts, reads=("model",)),
+                           "Training leaves words that are used alike pointing alike. {cat_typed}", ("cat_typed",), explainer.embeddings_facts, reads=("model",)),
     _section("dot_product", "The dot product, a · b = |a| |b| cos θ, grows with how closely two arrows "
                             "point the same way and with their lengths: zero at a right angle, negative "
                             "when opposed. A longer arrow can outscore a better-aligned short one.", reads=()),
-    _section("positions_needed", "With no mask and no positions, attention cannot tell {pair} from "
+    _section("positions_needed", "An RNN reads a phrase one word after another, so it knows the order; "
+                                 "attention takes in every word at once, so it has to be told. "
+                                 "With no mask and no positions, attention cannot tell {pair} from "
                                  "{swapped}: it sees the same two vectors, and each word gets the same "
                                  "output as before, just in the other order.", ("pair", "swapped"),
              explainer.positions_needed_facts, reads=("model",)),
@@ -196,7 +198,9 @@ EXPLAINER = Kind("explainer", (
              explainer.bigrams_facts),
     _section("cramped", None),                # the Cramped scene's beats
     _section("names", "W_search is what most explanations call the query matrix, and W_offer the "
-                      "key matrix. The names differ; the arithmetic is the same.", reads=("model",)),
+                      "key matrix. The names differ; the arithmetic is the same. And no word decides "
+                      "anything: once trained, the matrices are fixed, and every weight is this arithmetic.",
+             reads=("model",)),
     _section("recap", "{count} steps: {steps}. {outcomes}.", ("count", "steps", "outcomes"), explainer.recap_facts),
 ))
 

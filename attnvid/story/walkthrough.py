@@ -130,6 +130,8 @@ def unmasked_note(trace: PhraseTrace) -> str:
     if trace.mask != "none" or trace.n < 2:
         return ""
     focus = trace.tokens[f]
+    if f == trace.n - 1:            # nothing comes after the focus: the mask changes only other rows
+        return " No causal mask in this phrase: every word sees the whole phrase."
     note = f" No causal mask in this phrase: {focus} sees the whole phrase, words after it too"
     if trace.target is not None and trace.target > f:
         return note + f", as it must, since {trace.tokens[trace.target]} comes after it."

@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
-from manim import ManimColor, Scene
+from manim import ManimColor, Scene, Wait
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
@@ -54,10 +54,12 @@ class NarratedScene(Scene):
         self.sections_opened: list[tuple[str, float]] = []
         self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption phrase)
         self.stage_log: list[tuple[float, float, bool]] = []  # (start, end, only a caption on stage)
+        self.still_log: list[tuple[float, float]] = []        # plays where nothing but a caption moves
         self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
         self.small_text: dict[str, list[tuple[str, float]]] = {}  # beat -> texts below the legibility bar
         self.softmax_tables: list[dict] = []   # each softmax table's entries as shown (SoftmaxTable.record)
         self._caption = None
+        self.cue: Optional["Cue"] = None     # the caption phrases of the beat being played
         self._render_only = _wanted_sections()
         self._timeline_path = os.environ.get(ATTN_TIMELINE) or None
 
@@ -112,6 +114,19 @@ class NarratedScene(Scene):
         start, bare = self.time, self._bare()
         super().play(*args, **kwargs)
         self.stage_log.append((start, self.time, bare and self._bare()))
+        if all(isinstance(a, Wait) or isinstance(getattr(a, "mobject", None), Caption) for a in args):
+            self.still_log.append((start, self.time))
+
+    def still_stretches(self) -> list[tuple[float, float]]:
+        """The stretches (start, end) in which the picture holds still: consecutive plays that
+        only wait or change the caption. What a viewer watches while reading."""
+        out: list[list[float]] = []
+        for start, end in self.still_log:
+            if out and abs(out[-1][1] - start) < 1e-6:
+                out[-1][1] = end
+            else:
+                out.append([start, end])
+        return [(a, b) for a, b in out]
 
     def _bare(self) -> bool:
         return all(isinstance(m, Caption) for m in self.mobjects)
@@ -126,9 +141,10 @@ class NarratedScene(Scene):
         if section:
             self.next_section(name)
         start = self.time
-        cue = Cue(self, phrases(caption))
+        cue = self.cue = Cue(self, phrases(caption))
         yield cue
         cue.finish()
+        self.cue = None
         self.wait(self.t(0.5))
         cue.close()
         self.beats_played.append((name, start, self.time))
@@ -137,6 +153,23 @@ class NarratedScene(Scene):
         self.small_text.setdefault(name, []).extend(too_small(self.mobjects))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
+
+    def stretched(self, durations, after: float = 0.0, this_phrase: bool = False) -> list[float]:
+        """`durations` (before pace) slowed, never sped up, so that with `after` seconds still to
+        come they last as long as the beat's caption (or only the phrase on screen) still needs
+        to be read: the picture keeps moving while the viewer reads instead of freezing."""
+        left = (self.cue.reading_left(this_phrase) if self.cue is not None else 0.0) - self.t(after)
+        return [d * max(1.0, left / max(self.t(sum(durations)), 1e-9)) for d in durations]
+
+    def say_next(self) -> None:
+        """The beat's caption moves to its next phrase: the animation has reached what it says."""
+        if self.cue is not None:
+            self.cue.next()
+
+    def say_next_if_read(self) -> None:
+        """The caption's next phrase, once the one on screen has been read (never a hold)."""
+        if self.cue is not None:
+            self.cue.next_if_read()
 
     def forget_caption(self) -> None:
         """The caption on screen was faded out with everything else (a section's clearing)."""
@@ -176,6 +209,22 @@ class Cue:
             left = self.scene.t(reading_seconds(self.phrases[self.index])) - (self.scene.time - self.since)
             if left > 1e-6:
                 self.scene.wait(left)
+
+    def reading_left(self, this_phrase: bool = False) -> float:
+        """Seconds of reading the phrases still need: what is left of the one on screen, and
+        (unless this_phrase) all the ones after it. A beat can stretch its animation over that,
+        rather than hold a still picture while the viewer reads."""
+        if not 0 <= self.index < len(self.phrases):
+            return 0.0
+        now = max(self.scene.t(reading_seconds(self.phrases[self.index])) - (self.scene.time - self.since), 0.0)
+        later = [] if this_phrase else self.phrases[self.index + 1:]
+        return now + sum(self.scene.t(reading_seconds(p)) for p in later)
+
+    def next_if_read(self) -> None:
+        """The next phrase, if the one on screen has been up its reading time (never a hold)."""
+        if 0 <= self.index < len(self.phrases) - 1 and \
+                self.scene.time - self.since >= self.scene.t(reading_seconds(self.phrases[self.index])) - 1e-6:
+            self._advance()
 
     def next(self) -> None:
         """Show the next phrase, once the current one has been read; nothing if none is left."""

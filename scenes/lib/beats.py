@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Circle, Circumscribe, Create, DashedLine, Indicate, Line,
-                   MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc, VGroup,
-                   AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Circle, Circumscribe, Create, CurvedArrow, DashedLine,
+                   Indicate, Line, MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc,
+                   VGroup, AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
+from manim.utils.rate_functions import there_and_back
 
 from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
 from attnmath.shown import softmax_shown
@@ -79,6 +80,13 @@ class Walk:
         """Move the caption to its next phrase: the animation has reached what it says."""
         if self.cue is not None:
             self.cue.next()
+
+    def stretched(self, durations, after: float = 0.0, this_phrase: bool = False) -> list[float]:
+        """NarratedScene.stretched, for this beat."""
+        return self.scene.stretched(durations, after, this_phrase)
+
+    def say_next_if_read(self) -> None:
+        self.scene.say_next_if_read()
 
     def rest_labels(self) -> list:
         """What the layout tests check at a beat's end: the vector labels and the panel."""
@@ -200,6 +208,7 @@ def title(w: Walk) -> None:
     """The phrase as chips, the word it should lead to, and the word we follow."""
     t = w.trace
     big = ChipRow(t.tokens, w.colours, w.focus, Box(0, 0.9, 12.5, 1.3), size=48)
+    (chips_in,) = w.stretched([1.6], this_phrase=True, after=0.8 if t.predict else 0.0)   # while the phrase is read
     parts = [big]
     heading = text(w.title, size=40).next_to(big, UP, buff=0.6) if w.title else None
     if heading is not None:
@@ -211,13 +220,52 @@ def title(w: Walk) -> None:
     anims = [LaggedStart(*[FadeIn(c, shift=0.2 * UP) for c in big.chips], lag_ratio=0.15)]
     if heading is not None:
         anims.insert(0, FadeIn(heading))
-    w.play(*anims, run_time=1.6)
+    w.play(*anims, run_time=chips_in)
     if predict is not None:
         predict.next_to(big, DOWN, buff=0.2).align_to(big, RIGHT)
         follow.next_to(predict, DOWN, buff=0.5).set_x(0)
         w.play(FadeIn(predict, shift=0.2 * LEFT), run_time=0.8)
+    w.say_next()                    # "we follow one word ... where its attention goes"
     w.play(FadeIn(follow), Indicate(big.chips[w.focus], color=style.HIGHLIGHT), run_time=1.2)
-    w.title_card = (big, [m for m in (heading, predict, follow) if m is not None])
+    arcs = listen(w, big)
+    w.title_card = (big, [m for m in (heading, predict, follow, arcs) if m is not None])
+
+
+def listen(w: Walk, chips: ChipRow, below: bool = False) -> VGroup:
+    """Arcs from the focus chip to the words it may listen to: first the earlier words, then
+    (no mask) the later ones, with the caption's phrase that says so."""
+    t, f = w.trace, w.focus
+    seen = [j for j in range(t.n) if t.visible[f, j] and j != f]
+    height = 0.22 if below else 0.4
+    back = listening_arcs(chips, f, [j for j in seen if j < f], w.colours[f], height, below)
+    ahead = listening_arcs(chips, f, [j for j in seen if j > f], w.colours[f], height, below)
+    if len(back) and len(ahead):
+        (run_time,) = w.stretched([0.6 + 0.35 * len(back)], this_phrase=True)
+        w.play(LaggedStart(*[Create(a) for a in back], lag_ratio=0.35), run_time=run_time)
+    elif len(back):                 # one arc at a time, over whatever the caption still has to say
+        for arc, run_time in zip(back, w.stretched([0.45] * len(back), after=0.5)):
+            w.play(Create(arc), run_time=run_time)
+            w.say_next_if_read()
+    if len(ahead):                  # no mask: the words after it too, as the caption says so
+        w.say_next()
+        (run_time,) = w.stretched([0.6 + 0.35 * len(ahead)], after=0.5, this_phrase=True)
+        w.play(LaggedStart(*[Create(a) for a in ahead], lag_ratio=0.35), run_time=run_time)
+    return VGroup(back, ahead)
+
+
+def listening_arcs(chips: ChipRow, focus: int, others, colour, height: float = 0.4, below: bool = False) -> VGroup:
+    """Thin arrows from the focus chip over (or under) to each word it may listen to: the
+    question the whole video answers, drawn before any number. Each arc rises `height` from
+    the chips whatever the distance, so a long reach never runs into what is above or below."""
+    arcs = VGroup()
+    side = DOWN if below else UP
+    start = chips[focus].get_edge_center(side) + 0.05 * side
+    for j in others:
+        end = chips[j].get_edge_center(side) + 0.05 * side
+        d = float(np.linalg.norm(end - start))
+        angle = 4 * np.arctan(2 * height / max(d, 1e-6)) * (1 if (j < focus) != below else -1)
+        arcs.add(CurvedArrow(start, end, angle=angle, color=colour, stroke_width=3, tip_length=0.16))
+    return arcs
 
 
 def _title_to_top(w: Walk) -> None:
@@ -264,6 +312,17 @@ def embeddings(w: Walk) -> None:
     w.play(LaggedStart(*[AnimationGroup(grow(w.plane, v), FadeIn(l), FadeIn(r))
                          for v, l, r in zip(vecs, labels, rows)], lag_ratio=0.35),
            FadeIn(heading), run_time=0.8 + 0.45 * t.n)
+    # read straight off the grid: dashed lines from the focus word's tip down to each axis, its
+    # row of the table lit, for as long as the caption needs
+    w.say_next()
+    f = w.focus
+    x, y = t.embeddings[f]
+    tip = w.plane.to_screen((x, y))
+    feet = [DashedLine(tip, w.plane.to_screen(p), color=w.colours[f], stroke_width=2.5) for p in ((x, 0.0), (0.0, y))
+            if np.linalg.norm(w.plane.to_screen(p) - tip) > 0.05]
+    (reading,) = w.stretched([1.6], after=0.4 + 0.5)
+    w.play(*[Create(d) for d in feet], Indicate(rows[f], color=style.HIGHLIGHT, scale_factor=1.1), run_time=reading)
+    w.play(*[FadeOut(d) for d in feet], run_time=0.4)
 
 
 # -- 3. positions -----------------------------------------------------------------------------
@@ -290,14 +349,17 @@ def positions(w: Walk) -> None:
            *[ReplacementTransform(old[0], words[i]) for i, old in enumerate(old_rows)],
            *[ReplacementTransform(old[1], embs[i]) for i, old in enumerate(old_rows)], run_time=0.8)
     steps = []
+    # slowed to the caption's length: the sums build while the viewer reads why they are needed
+    times = w.stretched([2.0 if i < 2 else 0.9 for i in range(t.n)],
+                        after=0.55 + (0.6 if shared else 0.0) + 0.6 + 0.5)   # a caption change, the rest, the close
     for i in range(t.n):
-        slow = i < 2
         emb = w.positioned[i]
         pos = plane.vector(t.positioned[i], start=t.embeddings[i], colour=style.TEXT, width=3, tip=0.14)
         total = plane.vector(t.positioned[i], colour=w.colours[i])
         steps.append((emb, pos, total))
-        w.play(grow(plane, pos), FadeIn(sums[i], shift=0.1 * LEFT), run_time=1.0 if slow else 0.45)
-        w.play(grow(plane, total), emb.animate.set_opacity(0.3), run_time=1.0 if slow else 0.45)
+        w.play(grow(plane, pos), FadeIn(sums[i], shift=0.1 * LEFT), run_time=times[i] / 2)
+        w.play(grow(plane, total), emb.animate.set_opacity(0.3), run_time=times[i] / 2)
+        w.say_next_if_read()
     if shared:
         w.play(*[FadeIn(m) for m in shared], run_time=0.6)
     # the sums replace the embeddings; the small position arrows go
@@ -337,6 +399,18 @@ def projections(w: Walk, quick: bool = False) -> None:
     w.play(FadeIn(ms), run_time=0.8)
     for v in w.positioned:
         v.rides = False
+    if not quick:       # "reshape the plane": the grid alone takes W_search's shape and back, once, as a preview
+        there, back = w.stretched([1.6, 1.2], this_phrase=True, after=0.6)
+        home = plane.current_view
+        named = [v.label for v in w.positioned if v.label is not None]
+        w.play(FadeOut(w.ticks), *[FadeOut(n) for n in named], *[v.animate.set_opacity(0.25) for v in w.positioned],
+               run_time=0.3)
+        # the view widens with it, as in the real transform below, so the grid lines stay apart
+        w.play(plane.transform_by(np.asarray(W_search, float).T), plane.zoom_to(fit_view(projection_points(t))),
+               run_time=there)
+        w.play(plane.relax(), plane.zoom_to(home), run_time=back)
+        w.play(FadeIn(w.ticks), *[FadeIn(n) for n in named], *[v.animate.set_opacity(1.0) for v in w.positioned],
+               run_time=0.3)
     if quick:
         w.play(FadeIn(table.header), run_time=0.4)
     for family, W, colour, result, matrix in (("search", W_search, style.SEARCH, t.search, ms),
@@ -373,9 +447,14 @@ def projections(w: Walk, quick: bool = False) -> None:
         w.say_next()                            # which arrow is which; the table to read
     for v in w.positioned:
         v.set_opacity(0.25)
-    w.play(Circumscribe(table.cell(f, "search"), color=style.HIGHLIGHT, buff=0.04), run_time=1.0)
-    if not quick:
-        w.scene.wait(w.t(1.5))                  # the table stays up to be read
+    if not quick:           # the table stays up to be read: each row swells in turn, a guide down it
+        guide, ring = w.stretched([2.0, 1.0], after=0.5)
+        w.play(LaggedStart(*[VGroup(table.words[i], table.cell(i, "search"), table.cell(i, "offer"))
+                             .animate(rate_func=there_and_back).scale(1.12) for i in range(t.n)], lag_ratio=0.5),
+               run_time=guide)
+    else:
+        ring = 1.0
+    w.play(Circumscribe(table.cell(f, "search"), color=style.HIGHLIGHT, buff=0.04), run_time=ring)
     w.panel = VGroup(mats, table)
 
 
@@ -561,11 +640,12 @@ def scores(w: Walk) -> None:
         kept.append((j, shadow, length))
     best = max(kept, key=lambda item: shadow_lengths[item[0]])
     w.say_next()                     # which shadow is longest, and why, as it is marked
+    mark, fill_in = w.stretched([1.0, 1.5], after=0.4 + 0.5)    # slowed to the caption's length
     w.play(best[1].animate.set_stroke(opacity=1.0), Indicate(best[2], color=style.HIGHLIGHT),
-           Circumscribe(w.grid.cells[f][best[0]], color=style.HIGHLIGHT, buff=0.02), run_time=1.0)
+           Circumscribe(w.grid.cells[f][best[0]], color=style.HIGHLIGHT, buff=0.02), run_time=mark)
     w.play(*[FadeOut(m) for _, sh, ln in kept for m in (sh, ln)], FadeOut(search_line), run_time=0.4)
     rest = _other_rows(w.grid, t, f)
-    w.play(LaggedStart(*[FadeIn(r) for r in rest], lag_ratio=0.04), run_time=1.5)
+    w.play(LaggedStart(*[FadeIn(r) for r in rest], lag_ratio=0.04), run_time=fill_in)
     w.scene.remove(*rest)
     w.grid.add(*rest)
     w.panel = VGroup(w.grid)
@@ -663,19 +743,31 @@ def softmax(w: Walk) -> None:
            run_time=0.9)
     w.scene.remove(w.grid)
     w.play(FadeIn(formula), run_time=0.6)
-    for name, run_time in (("shifted", 1.0), ("exp", 1.0)):
+    # each step's columns come in at the pace its phrase is read: the picture never waits
+    shifted, exp, total, weights = w.stretched([1.0, 1.0, 0.6, 1.0], this_phrase=True)
+    for name, run_time in (("shifted", shifted), ("exp", exp)):
         w.play(FadeIn(table.head(name)), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column(name)],
                                                      lag_ratio=0.1), run_time=run_time)
-    w.play(FadeIn(table.sum_line, shift=0.15 * DOWN), run_time=0.6)
+    w.play(FadeIn(table.sum_line, shift=0.15 * DOWN), run_time=total)
     w.play(FadeIn(table.head("weight")), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column("weight")],
-                                                     lag_ratio=0.1), run_time=1.0)
+                                                     lag_ratio=0.1), run_time=weights)
     w.say_next()                     # between 0 and 1, adding up to 1: the bars show it
+    (bars,) = w.stretched([1.2], this_phrase=True)
     w.play(LaggedStart(*[GrowFromEdge(b, LEFT) for b in table.bars], lag_ratio=0.1), FadeIn(table.total_line),
-           FadeIn(table.note), run_time=1.2)
-    win = w.facts.winner
+           FadeIn(table.note), run_time=bars)
+    win, facts = w.facts.winner, w.facts
     w.say_next()                     # the winner is said once the bars have landed
+    (mark,) = w.stretched([1.0], this_phrase=True)
     w.play(Indicate(table.bars[win], color=style.HIGHLIGHT, scale_factor=1.1),
-           Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=1.0)
+           Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=mark)
+    # the notes, each with what it points at: the words the mask hides, the target that lost
+    notes = [[w.chips[j] for j in facts.hidden]] if facts.hidden else []
+    if facts.target is not None and not facts.target_wins:
+        notes.append([table.bars[facts.target], w.chips[facts.target]])
+    for marked in notes:
+        w.say_next()
+        (run_time,) = w.stretched([1.0], this_phrase=True)
+        w.play(*[Indicate(m, color=style.HIGHLIGHT, scale_factor=1.08) for m in marked], run_time=run_time)
     w.panel.add(formula, table)
 
 
@@ -749,9 +841,10 @@ def weighted_sum(w: Walk) -> None:
                        angle_mark(plane, t.values[f], t.values[j], old, radius=1.1, narrow=12))
         marks[0][0].set_color(style.OUTPUT)
         marks[1][0].set_color(w.colours[f])
+        new_arc, old_arc = w.stretched([0.8, 0.8], after=0.5)             # drawn as the caption is read
         w.play(lean.animate.set_opacity(1.0), values[f].animate.set_opacity(1.0), Create(marks[0][0]),
-               FadeIn(marks[0][1]), run_time=0.8)
-        w.play(Create(marks[1][0]), FadeIn(marks[1][1]), run_time=0.8)     # the arcs stay on the plane
+               FadeIn(marks[0][1]), run_time=new_arc)
+        w.play(Create(marks[1][0]), FadeIn(marks[1][1]), run_time=old_arc)     # the arcs stay on the plane
     else:
         w.play(values[f].animate.set_opacity(1.0), run_time=0.8)
     w.panel = column
@@ -787,5 +880,11 @@ def takeaway(w: Walk) -> None:
     column = VGroup(*parts).arrange(DOWN, buff=0.4)
     fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
     ring = SurroundingRectangle(w.chips[win], color=style.HIGHLIGHT, buff=0.06)
-    w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts], lag_ratio=0.3), Create(ring), run_time=1.6)
+    # who it leans on while the first phrase is read, then the target and the next word with the rest
+    (first,) = w.stretched([1.2], this_phrase=True)
+    w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[:2]], lag_ratio=0.3), Create(ring), run_time=first)
+    if parts[2:]:
+        w.say_next()
+        (rest,) = w.stretched([0.6 * len(parts[2:])], after=0.5)
+        w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[2:]], lag_ratio=0.5), run_time=rest)
     w.panel = column

@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex, Rectangle, UpdateFromAlphaFunc,
-                   VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex,
+                   Rectangle, ReplacementTransform, UpdateFromAlphaFunc, VGroup)
 
 from attnmath import format_number, format_vector, format_weights
 from attnvid.script import Script
@@ -94,12 +94,23 @@ def embeddings(scene: NarratedScene, script: Script, traces) -> None:
                   VGroup(*rows[half:]).arrange(DOWN, aligned_edge=LEFT, buff=0.14)).arrange(RIGHT, buff=0.5, aligned_edge=UP)
     fit(cols, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.4))
     scene.play(FadeIn(plane), FadeIn(ticks), run_time=scene.t(0.8))
+    # the arrows while "one arrow per word" is read, the numbers while "numbers per word" is
+    (grow_in,) = scene.stretched([1.5], this_phrase=True)
     scene.play(LaggedStart(*[FadeIn(a) for a in arrows], lag_ratio=0.1), *[FadeIn(l) for l in labels],
-               LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.1), run_time=scene.t(2.5))
+               run_time=scene.t(grow_in))
+    scene.say_next()
+    (listed,) = scene.stretched([1.2], this_phrase=True)
+    scene.play(LaggedStart(*[FadeIn(r) for r in rows], lag_ratio=0.1), run_time=scene.t(listed))
     keys = {w.casefold(): i for i, w in enumerate(words)}
-    pair = [keys[k] for k in ("cat", "typed") if k in keys]
-    if pair:
-        scene.play(*[Indicate(arrows[i].label, color=style.HIGHLIGHT) for i in pair], run_time=scene.t(1.2))
+    degrees = data.cat_typed_angle(script)
+    if degrees is not None:         # then the angle between cat and typed, as the caption gives it
+        scene.say_next()
+        i, j = keys["cat"], keys["typed"]
+        arc = angle_mark(plane, vecs[i], vecs[j], degrees, radius=0.9)
+        mark, draw = scene.stretched([1.0, 1.0], after=0.5)
+        scene.play(*[Indicate(arrows[k].label, color=style.HIGHLIGHT) for k in (i, j)], run_time=scene.t(mark))
+        scene.say_next_if_read()
+        scene.play(Create(arc[0]), FadeIn(arc[1]), run_time=scene.t(draw))
 
 
 # -- 2. the dot product -----------------------------------------------------------------------
@@ -287,12 +298,20 @@ def positions_needed(scene: NarratedScene, script: Script, traces) -> None:
     group = VGroup(left, right).arrange(RIGHT, buff=1.2)
     fit(group, Box(0, 0.3, 12.5, 4.5))
     note.next_to(group, UP, buff=0.4)
-    scene.play(FadeIn(note), FadeIn(left), run_time=scene.t(1.0))
-    scene.play(FadeIn(right), run_time=scene.t(1.0))
+    # the first order's rows come in one after another while the caption tells of reading in
+    # order; then the same rows slide into the other order: same vectors, same outputs
+    (first,) = scene.stretched([1.0], this_phrase=True)
+    scene.play(FadeIn(note), FadeIn(left[0]), LaggedStart(*[FadeIn(r, shift=0.15 * RIGHT) for r in left[1:]],
+                                                         lag_ratio=0.6), run_time=scene.t(first))
+    scene.say_next()
+    slide, mark = scene.stretched([1.4, 1.2], after=0.5)
+    scene.play(FadeIn(right[0]), *[ReplacementTransform(left[1 + i].copy(), right[1 + two.tokens.index(tok)])
+                                   for i, tok in enumerate(one.tokens)], run_time=scene.t(slide))
+    scene.say_next_if_read()
     # the same word gets the same output in both orders
     pairs = [(left[1 + i][3], right[1 + two.tokens.index(tok)][3]) for i, tok in enumerate(one.tokens)]
     scene.play(*[Indicate(a, color=style.HIGHLIGHT) for a, _ in pairs], *[Indicate(b, color=style.HIGHLIGHT) for _, b in pairs],
-               run_time=scene.t(1.2))
+               run_time=scene.t(mark))
 
 
 # -- 4. positional encodings ------------------------------------------------------------------
@@ -326,6 +345,14 @@ def positional_encodings(scene: NarratedScene, script: Script, traces) -> None:
         s = plane.vector(base + p, colour=colour, width=3, opacity=0.7)
         sums.append(s)
         scene.play(FadeIn(s), FadeIn(rows[i][2]), run_time=scene.t(0.4))
+    # the sums' tips crowd round the word's tip: the plane closes in on them, so the viewer sees
+    # one word in as many places as there are positions, each a small step from the word itself
+    scene.play(FadeOut(ticks), FadeOut(word_vec.label), run_time=scene.t(0.3))
+    scene.play(plane.zoom_to(fit_view(np.vstack([base, base + pos]), pad=0.3, with_origin=False)),
+               run_time=scene.t(1.5))
+    ticks = tick_labels(plane)
+    labels = label_vectors(scene, plane, sums, [f"position {i}" for i in range(len(pos))], [colour] * len(pos), size=18)
+    scene.play(FadeIn(ticks), *[FadeIn(l) for l in labels], run_time=scene.t(0.8))
 
 
 def _move(plane, vec, start, end):
@@ -421,9 +448,12 @@ def weighted_average(scene: NarratedScene, script: Script, traces) -> None:
                     text(f"attention ({t.tokens[i]})", size=26).next_to(right, UP, buff=0.25))
     titles.add(text(f"{t.tokens[i]} sees {walk.sees(t)}", size=20, colour=style.MUTED)
                .next_to(titles, UP, buff=0.15).set_x(0))
-    scene.play(FadeIn(formula), run_time=scene.t(1.0))
-    scene.play(FadeIn(titles), FadeIn(left), run_time=scene.t(1.0))
-    scene.play(FadeIn(right), run_time=scene.t(1.0))
+    # the formula, the plain average, attention's weights: each while its phrase is read
+    for k, shown in enumerate(([formula], [titles, left], [right])):
+        if k:
+            scene.say_next()
+        (run_time,) = scene.stretched([1.0], this_phrase=True, after=0.5 if k == 2 else 0.0)
+        scene.play(*[FadeIn(m) for m in shown], run_time=scene.t(run_time))
 
 
 def _plain_shares(hidden) -> list[str]:
@@ -465,7 +495,12 @@ def bigrams(scene: NarratedScene, script: Script, traces) -> None:
     clear_stage(scene)
     boxes = [Box(-4.6, 0.0, 4.3, 5.2), Box(0.0, 0.0, 4.3, 5.2), Box(4.6, 0.0, 4.3, 5.2)]
     grids = [grid(name, W, box) for (name, W), box in zip(windows.items(), boxes)]
-    scene.play(LaggedStart(*[FadeIn(g) for g in grids], lag_ratio=0.5), run_time=scene.t(3.0))
+    # bigram, n-gram, attention: each grid while its phrase is read
+    for k, g in enumerate(grids):
+        if k:
+            scene.say_next()
+        (run_time,) = scene.stretched([1.2], this_phrase=True)
+        scene.play(FadeIn(g, shift=0.15 * UP), run_time=scene.t(run_time))
 
 
 # -- 11. the usual names -----------------------------------------------------------------------
@@ -477,9 +512,21 @@ def names(scene: NarratedScene, script: Script, traces) -> None:
     q = text("= the query matrix, W_Q", size=30, colour=style.SEARCH).next_to(ws, RIGHT, buff=0.4)
     k = text("= the key matrix, W_K", size=30, colour=style.OFFER).next_to(wo, RIGHT, buff=0.4)
     group = VGroup(VGroup(ws, q), VGroup(wo, k)).arrange(DOWN, buff=0.8, aligned_edge=LEFT)
-    fit(group, Box(0, 0.4, 12.5, 4.5))
-    scene.play(FadeIn(group[0]), run_time=scene.t(1.0))
-    scene.play(FadeIn(group[1]), run_time=scene.t(1.0))
+    chain = VGroup(*[text(s, size=26, colour=c) for s, c in (
+        ("vector", style.TEXT), ("× W_search, × W_offer", style.MUTED), ("search · offer", style.MUTED),
+        ("softmax", style.MUTED), ("weights", style.TEXT))])
+    chain = VGroup(*[m for k, part in enumerate(chain) for m in ([part] if k == 0 else
+                     [text("→", size=26, colour=style.MUTED), part])]).arrange(RIGHT, buff=0.25)
+    fit(group, Box(0, 0.9, 12.5, 3.8))
+    fit(chain, Box(0, -1.9, 12.5, 0.6))
+    one, two = scene.stretched([1.0, 1.0], this_phrase=True)
+    scene.play(FadeIn(group[0]), run_time=scene.t(one))
+    scene.play(FadeIn(group[1]), run_time=scene.t(two))
+    scene.say_next()
+    # fixed matrices, then plain arithmetic, step by step: nothing in it chooses
+    for m, run_time in zip(chain, scene.stretched([0.45] * len(chain), after=0.5)):
+        scene.play(FadeIn(m, shift=0.15 * RIGHT), run_time=scene.t(run_time))
+        scene.say_next_if_read()
 
 
 # -- 0. the hook --------------------------------------------------------------------------------
@@ -540,7 +587,7 @@ def three_partners(scene: NarratedScene, script: Script, traces) -> None:
         focus, target = t.tokens[p.focus], t.tokens[p.target]
         search = plane.vector(t.search[p.focus], colour=colour_of(focus), width=6)
         offer = plane.vector(t.offer[p.target], colour=colour_of(target), width=4)
-        labels = label_vectors(scene, plane, [search, offer], [f"search {p.phrase}", f"{target}'s offer"],
+        labels = label_vectors(scene, plane, [search, offer], [f"search, phrase {p.phrase}", f"{target}'s offer"],
                                [colour_of(focus), colour_of(target)], size=20)
         scene.play(FadeIn(row), grow(plane, search), grow(plane, offer), *[FadeIn(l) for l in labels],
                    run_time=scene.t(1.5))
@@ -649,6 +696,10 @@ def recap(scene: NarratedScene, script: Script, traces) -> None:
                          .arrange(DOWN, aligned_edge=LEFT, buff=0.15))
         outcomes.arrange(DOWN, aligned_edge=LEFT, buff=0.5)
         fit(outcomes, Box(2.6, 0.2, 7.6, 5.6))
-        scene.play(LaggedStart(*[FadeIn(row) for row in card], lag_ratio=0.2), run_time=scene.t(2.0))
-        scene.play(LaggedStart(*[FadeIn(o) for o in outcomes], lag_ratio=0.4), run_time=scene.t(2.0))
+        (steps,) = scene.stretched([2.0], this_phrase=True)
+        scene.play(LaggedStart(*[FadeIn(row) for row in card], lag_ratio=0.2), run_time=scene.t(steps))
+        scene.say_next()
+        for o, run_time in zip(outcomes, scene.stretched([0.8] * len(outcomes), after=0.5)):
+            scene.play(FadeIn(o, shift=0.15 * RIGHT), run_time=scene.t(run_time))
+            scene.say_next_if_read()
     clear_stage(scene, run_time=0.8, caption_too=True)

@@ -86,13 +86,16 @@ def nice_step(span: float, target_lines: int = 6) -> float:
     return 10 * power
 
 
-def fit_view(points, region: Box = PLANE, pad: float = 0.12) -> View:
-    """The smallest view holding every point and the origin, padded, filling `region`'s shape.
+def fit_view(points, region: Box = PLANE, pad: float = 0.12, with_origin: bool = True) -> View:
+    """The smallest view holding every point and the origin, padded, filling `region`'s shape
+    (without the origin: a close-up of the points).
 
     The data rectangle is widened along one axis so its aspect matches the region: x and y
     keep the same scale, so angles and lengths on screen are honest.
     """
-    pts = np.vstack([np.zeros((1, 2)), np.asarray(points, dtype=float).reshape(-1, 2)])
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    if with_origin:
+        pts = np.vstack([np.zeros((1, 2)), pts])
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     span = np.maximum(hi - lo, 1e-3)
     lo, hi = lo - pad * span.max(), hi + pad * span.max()

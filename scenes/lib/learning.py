@@ -14,6 +14,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, BackgroundRectangle, Create, Dot, 
 
 from attnmath import format_number, format_weights, hull_order, leaders
 from attnvid.story import CRAMPED, LEARNING
+from attnvid.story.captions import phrases, reading_seconds
 from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
@@ -248,7 +249,7 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
     title = text(f'"{r.phrase}": can {tokens[r.focus]} lean most on {tokens[r.target]}?', size=26).move_to([0, 3.55, 0])
     title.scale(min(1.0, 13 / title.width))
 
-    with scene.beat("hull", captions["hull"], section=section):
+    with scene.beat("hull", captions["hull"], section=section) as cue:
         scene.play(FadeIn(title), FadeIn(plane), run_time=scene.t(0.8))
         scene.play(*[FadeIn(v) for v in vecs.values()], *[FadeIn(v.label) for v in vecs.values()], run_time=scene.t(0.8))
         corners = [data.rivals[i] for i in hull_order(r.x[list(data.rivals)])]
@@ -288,18 +289,24 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
             level.put_start_and_end_on(a, b if np.linalg.norm(b - a) > 1e-6 else a + 1e-3 * RIGHT)
             for m, v in vecs.items():
                 v.set_stroke(width=8 if m == j else 4)
-        # one play per stretch of angles with the same winner; the "top score" word changes between plays
-        changes = [0] + [i for i in range(1, len(data.angles)) if data.winners[i] != data.winners[i - 1]] + [len(data.angles) - 1]
-        total = scene.t(8)
+        # the sweep lasts as long as the caption takes to read (at least 8 s), its phrases coming
+        # in turn while it turns, so the picture moves for as long as the viewer reads; one play
+        # per stretch of angles with the same winner and the same phrase
+        last = len(data.angles) - 1
+        reading = [reading_seconds(p) for p in phrases(captions["hull"])]
+        total = max(8.0, sum(reading) - 3.4)            # 3.4 s of drawing came before the sweep
+        elapsed = np.cumsum([max(reading[0] - 3.4, 0.0)] + reading[1:-1]) if len(reading) > 1 else np.array([])
+        cues = {int(round(last * e / total)) for e in elapsed if 0 < e < total}
+        changes = sorted({0, last} | cues | {i for i in range(1, last + 1) if data.winners[i] != data.winners[i - 1]})
         for a, b in zip(changes, changes[1:]):
-            if b <= a:
-                continue
+            if a in cues:
+                cue.next()
             j = int(data.winners[a])
             if j != shown:
                 top_slot.submobjects = [top_texts[j]]
                 shown = j
             scene.play(UpdateFromAlphaFunc(moving, lambda m, f, a=a, b=b: at(int(round(a + (b - a) * f))),
-                                           rate_func=lambda t: t), run_time=total * (b - a) / (len(data.angles) - 1))
+                                           rate_func=lambda t: t), run_time=scene.t(total * (b - a) / last))
         hull_pieces = VGroup(outline, target_dot, u, key, level, top_slot)
 
     with scene.beat("sweep", captions["sweep"], section=section):

@@ -17,7 +17,8 @@ from attnvid.story import WALKTHROUGH
 from attnvid.story.walkthrough import shared_note
 
 from .base import NarratedScene, ScriptScene
-from .beats import BEATS, Walk, quick_setup, track
+from .beats import BEATS, Walk, listen, quick_setup, track
+from .fading import FadeOut
 
 __all__ = ["PhraseWalkthrough", "play_walkthrough", "play_alignment", "class_name", "walkthrough_class",
            "single_phrase_scripts"]
@@ -63,6 +64,10 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
         w.cue = cue
         track(w, 1)
         quick_setup(w)
+        w.say_next()                        # the word we follow, and where it may look
+        arcs = listen(w, w.chips, below=True)
+        if len(arcs.family_members_with_points()):
+            w.play(FadeOut(arcs), run_time=0.4)
         if not first:
             track(w, 2)
             BEATS["projections"](w, quick=True)
