@@ -242,10 +242,13 @@ def listen(w: Walk, chips: ChipRow, below: bool = False) -> VGroup:
     if len(back) and len(ahead):
         (run_time,) = w.stretched([0.6 + 0.35 * len(back)], this_phrase=True)
         w.play(LaggedStart(*[Create(a) for a in back], lag_ratio=0.35), run_time=run_time)
-    elif len(back):                 # one arc at a time, over whatever the caption still has to say
-        for arc, run_time in zip(back, w.stretched([0.45] * len(back), after=0.5)):
+    elif len(back):                 # one arc at a time while the phrase is read
+        for arc, run_time in zip(back, w.stretched([0.45] * len(back), this_phrase=True)):
             w.play(Create(arc), run_time=run_time)
-            w.say_next_if_read()
+        if w.cue is not None and w.cue.index + 1 < len(w.cue.phrases):     # a note follows: the whole phrase lit
+            w.say_next()
+            (run_time,) = w.stretched([1.0], this_phrase=True, after=0.5)
+            w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in chips.chips], run_time=run_time)
     if len(ahead):                  # no mask: the words after it too, as the caption says so
         w.say_next()
         (run_time,) = w.stretched([0.6 + 0.35 * len(ahead)], after=0.5, this_phrase=True)
