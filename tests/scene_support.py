@@ -62,6 +62,7 @@ _VEC = rf"\[{_NUM}(?:, {_NUM})*\]"
 _PRODUCT = rf"{_NUM} × (?:{_NUM}|\({_NUM}\))"           # 0.60 × 0.40, 0.60 × (-0.40)
 _PRODUCT_PARTS = rf"({_NUM}) × \(?({_NUM})\)?"
 _TERM = rf"{_NUM} × {_VEC}"                                # 0.50 × [0.20, 0.50], a term of a weighted sum
+_ROW_TIMES_COLUMN = rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})"   # 1.02 × 0.80 + 0.60 × (-0.40) = 0.58
 
 
 def _vector(text: str) -> list[Decimal]:
@@ -97,7 +98,7 @@ def redo_equations(scene) -> int:
                 total = [sum(w * v[c] for w, v in terms) for c in range(len(terms[0][1]))]
                 assert [_shown(x) for x in total] == _vector(m.group(1)), f"{before} {text}"
                 checked += 1
-            elif m := re.fullmatch(rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})", text):
+            elif m := re.fullmatch(_ROW_TIMES_COLUMN, text):
                 total = sum(Decimal(a) * Decimal(b) for a, b in re.findall(_PRODUCT_PARTS, m.group(1)))
                 assert _shown(total) == Decimal(m.group(2)), f"{text}: by hand {_shown(total)}"
                 checked += 1
@@ -180,7 +181,7 @@ def row_times_matrix_lines(scene, section: str) -> list[tuple[list[Decimal], lis
     names = [n for n, _ in scene.sections_opened]
     out = []
     for text in dict.fromkeys(scene.section_numbers.get(names.index(section), [])):
-        if m := re.fullmatch(rf"({_PRODUCT}(?: \+ {_PRODUCT})*) = ({_NUM})", text):
+        if m := re.fullmatch(_ROW_TIMES_COLUMN, text):
             pairs = re.findall(_PRODUCT_PARTS, m.group(1))
             out.append(([Decimal(a) for a, _ in pairs], [Decimal(b) for _, b in pairs], Decimal(m.group(2))))
     return out

@@ -13,7 +13,7 @@ from attnmath import (PhraseTrace, angle_degrees, bigram_weights, format_number,
 from attnmath.display import round_weights
 from attnmath.shown import dot_shown, shown_trace, weighted_sum_shown
 
-from .walkthrough import STEPS, focus_facts, focus_of, shared_vectors
+from .walkthrough import STEPS, FocusFacts, focus_facts, focus_of, shared_vectors
 from .wording import listed
 
 if TYPE_CHECKING:
@@ -324,6 +324,13 @@ class Leaning:
     weight: str                          # that weight, as shown
     output: str                          # the focus's new vector, as shown
     alternatives: tuple[Alternative, ...]
+    facts: FocusFacts                    # who wins, and whether the target does
+
+    @property
+    def cued(self) -> bool:
+        """Whether the new vector carries the cue for the predicted word: no target is named,
+        or the target is the word the focus leans on most."""
+        return self.facts.target is None or self.facts.target_wins
 
 
 def leanings(script: "Script") -> list[Leaning]:
@@ -344,7 +351,7 @@ def leanings(script: "Script") -> list[Leaning]:
                                             format_vector(result), tuple(float(x) for x in result), follows,
                                             set(positions) == set(leaders)))
         out.append(Leaning(k, t, f.focus, tuple(leaders), f.winner_weight, format_vector(t.outputs[f.focus]),
-                           tuple(alternatives)))
+                           tuple(alternatives), f))
     return out
 
 
@@ -355,13 +362,13 @@ def _quoted(follows: str) -> str:
 def _leaning_sentences(lean: Leaning) -> str:
     t, word = lean.trace, lean.trace.tokens
     focus = word[lean.focus]
-    facts = focus_facts(t)
+    facts = lean.facts
     names = listed([word[j] for j in lean.leaders])
     share = "mostly" if Decimal(lean.weight) > Decimal("0.5") else "a blend led by"
     own = f"{names}'s" if len(lean.leaders) == 1 else f"{names}'"
     said = [f"In “{t.text}”, {focus} leans most on {names} ({lean.weight}), so its new vector, {lean.output}, "
             f"is {share} {own}"]
-    if t.predict and (facts.target is None or facts.target_wins):
+    if t.predict and lean.cued:
         said[0] += f": the cue for “{t.predict}”."
     elif t.predict:
         said[0] += f", and “{t.predict}” loses its cue."

@@ -33,7 +33,11 @@ from .fading import FadeIn, FadeOut
 from .legibility import too_small
 from .pieces import Caption, NumberText, StepTracker, box_of
 
-__all__ = ["NarratedScene", "Cue", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
+__all__ = ["NarratedScene", "Cue", "CAPTION_CHANGE", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
+
+CAPTION_OUT, CAPTION_IN = 0.25, 0.3          # seconds (before pace) of a caption's fades
+CAPTION_CHANGE = CAPTION_OUT + CAPTION_IN    # what one change of caption takes
+
 
 def _wanted_sections() -> frozenset[int] | None:
     value = os.environ.get(ATTN_SECTIONS, "").strip()
@@ -180,11 +184,11 @@ class NarratedScene(Scene):
         if not self.captions_on_screen:
             return
         if self._caption is not None:
-            self.play(FadeOut(self._caption), run_time=self.t(0.25))
+            self.play(FadeOut(self._caption), run_time=self.t(CAPTION_OUT))
             self._caption = None
         if phrase:
             self._caption = Caption(phrase, CAPTION)
-            self.play(FadeIn(self._caption), run_time=self.t(0.3))
+            self.play(FadeIn(self._caption), run_time=self.t(CAPTION_IN))
 
 
 class Cue:
@@ -205,10 +209,14 @@ class Cue:
 
     def _hold(self) -> None:
         """Wait until the phrase on screen could be read."""
-        if 0 <= self.index < len(self.phrases):
-            left = self.scene.t(reading_seconds(self.phrases[self.index])) - (self.scene.time - self.since)
-            if left > 1e-6:
-                self.scene.wait(left)
+        left = self.reading_left(this_phrase=True)
+        if left > 1e-6:
+            self.scene.wait(left)
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a phrase is still to come after the one on screen."""
+        return self.index + 1 < len(self.phrases)
 
     def reading_left(self, this_phrase: bool = False) -> float:
         """Seconds of reading the phrases still need: what is left of the one on screen, and
@@ -222,19 +230,18 @@ class Cue:
 
     def next_if_read(self) -> None:
         """The next phrase, if the one on screen has been up its reading time (never a hold)."""
-        if 0 <= self.index < len(self.phrases) - 1 and \
-                self.scene.time - self.since >= self.scene.t(reading_seconds(self.phrases[self.index])) - 1e-6:
+        if self.index >= 0 and self.has_next and self.reading_left(this_phrase=True) <= 1e-6:
             self._advance()
 
     def next(self) -> None:
         """Show the next phrase, once the current one has been read; nothing if none is left."""
-        if self.index + 1 < len(self.phrases):
+        if self.has_next:
             self._hold()
             self._advance()
 
     def finish(self) -> None:
         """The phrases the drawing code did not reach, each in turn, each read."""
-        while self.index + 1 < len(self.phrases):
+        while self.has_next:
             self.next()
         self._hold()
 

@@ -23,7 +23,7 @@ from attnvid.story import WALKTHROUGH
 from attnvid.story.walkthrough import STEPS, focus_facts, own, pull, sees, shared_vectors
 
 from . import style
-from .base import Drawings
+from .base import CAPTION_CHANGE, Drawings
 from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, View, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
@@ -57,7 +57,6 @@ class Walk:
     output: Optional[PlaneVector] = None
     title_card: Optional[tuple] = None
     tracker: Optional[StepTracker] = None
-    cue: object = None            # the beat's caption phrases (base.Cue), advanced as animations land
 
     def __post_init__(self):
         self.colours = [style.word_colour(tok, self.model.embeddings) for tok in self.trace.tokens]
@@ -76,16 +75,21 @@ class Walk:
     def labels(self) -> list:
         return labels_on_screen(self.scene, self.plane)
 
+    @property
+    def cue(self):
+        """The beat's caption phrases (base.Cue) being played, advanced as animations land."""
+        return self.scene.cue
+
     def say_next(self) -> None:
-        """Move the caption to its next phrase: the animation has reached what it says."""
-        if self.cue is not None:
-            self.cue.next()
+        """NarratedScene.say_next: the animation has reached what the next phrase says."""
+        self.scene.say_next()
 
     def stretched(self, durations, after: float = 0.0, this_phrase: bool = False) -> list[float]:
         """NarratedScene.stretched, for this beat."""
         return self.scene.stretched(durations, after, this_phrase)
 
     def say_next_if_read(self) -> None:
+        """NarratedScene.say_next_if_read."""
         self.scene.say_next_if_read()
 
     def rest_labels(self) -> list:
@@ -245,7 +249,7 @@ def listen(w: Walk, chips: ChipRow, below: bool = False) -> VGroup:
     elif len(back):                 # one arc at a time while the phrase is read
         for arc, run_time in zip(back, w.stretched([0.45] * len(back), this_phrase=True)):
             w.play(Create(arc), run_time=run_time)
-        if w.cue is not None and w.cue.index + 1 < len(w.cue.phrases):     # a note follows: the whole phrase lit
+        if w.cue is not None and w.cue.has_next:     # a note follows: the whole phrase lit
             w.say_next()
             (run_time,) = w.stretched([1.0], this_phrase=True, after=0.5)
             w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in chips.chips], run_time=run_time)
@@ -354,7 +358,7 @@ def positions(w: Walk) -> None:
     steps = []
     # slowed to the caption's length: the sums build while the viewer reads why they are needed
     times = w.stretched([2.0 if i < 2 else 0.9 for i in range(t.n)],
-                        after=0.55 + (0.6 if shared else 0.0) + 0.6 + 0.5)   # a caption change, the rest, the close
+                        after=CAPTION_CHANGE + (0.6 if shared else 0.0) + 0.6 + 0.5)   # a caption change, the rest, the close
     for i in range(t.n):
         emb = w.positioned[i]
         pos = plane.vector(t.positioned[i], start=t.embeddings[i], colour=style.TEXT, width=3, tip=0.14)
@@ -416,36 +420,20 @@ def projections(w: Walk, quick: bool = False) -> None:
                run_time=0.3)
     if quick:
         w.play(FadeIn(table.header), run_time=0.4)
-    for family, W, colour, result, matrix in (("search", W_search, style.SEARCH, t.search, ms),
-                                              ("offer", W_offer, style.OFFER, t.offer, mo)):
-        if family == "offer":
-            w.play(FadeIn(mo), run_time=0.6)
-        if quick:
-            riders = _project_quickly(w, range(t.n), result)
-            _land(w, riders, family, colour, table, result)
-        elif family == "search":
-            w.say_next()                        # the focus first, its row times the matrix
-            work = _row_times_matrix(w, family, W, colour, matrix)
-            riders = _project_with_plane(w, [f], W, result, widen_to=fit_view(projection_points(t)))
-            w.play(FadeIn(table.header), run_time=0.4)
-            _land(w, riders, family, colour, table, result)
-            w.say_next()                        # then the others, each in its colour
-            w.play(FadeOut(work), run_time=0.4)
-            others = _project_quickly(w, [i for i in range(t.n) if i != f], result)
-            _land(w, others, family, colour, table, result)
-            riders.update(others)
-        else:
-            w.say_next()                        # W_offer, every word at once
-            riders = _project_with_plane(w, list(range(t.n)), W, result)
-            _land(w, riders, family, colour, table, result)
-        getattr(w, family).extend(riders[i] for i in range(t.n))
-        if family == "search":                  # the others' searches are in the table; the focus's is used next
-            rest = [r for i, r in riders.items() if i != f]
-            if rest:
-                w.play(*[FadeOut(r) for r in rest], *[FadeOut(r.label) for r in rest], run_time=0.5)
-            plane.forget(*rest)
-            for r in rest:
-                r.label = None
+        w.search.extend(_project_all(w, "search", table, quick=True))
+    else:
+        w.search.extend(_project_focus_first(w, ms, table))
+    # the others' searches are in the table; only the focus's is used next
+    rest = [r for i, r in enumerate(w.search) if i != f]
+    if rest:
+        w.play(*[FadeOut(r) for r in rest], *[FadeOut(r.label) for r in rest], run_time=0.5)
+    plane.forget(*rest)
+    for r in rest:
+        r.label = None
+    w.play(FadeIn(mo), run_time=0.6)
+    if not quick:
+        w.say_next()                            # W_offer, every word at once
+    w.offer.extend(_project_all(w, "offer", table, quick))
     if not quick:
         w.say_next()                            # which arrow is which; the table to read
     for v in w.positioned:
@@ -563,11 +551,45 @@ def _project_quickly(w: Walk, which, result) -> dict:
     return riders
 
 
-def _land(w: Walk, riders: dict, family: str, colour, table: ProjectionTable, result) -> None:
+FAMILY_COLOUR = {"search": style.SEARCH, "offer": style.OFFER}
+
+
+def _project_focus_first(w: Walk, matrix, table: ProjectionTable) -> list:
+    """The search vectors, the focus's first and slowly (its row times W_search worked out
+    beside the plane's transformation), then the others at once, each in its colour."""
+    t, f = w.trace, w.focus
+    w.say_next()                        # the focus first, its row times the matrix
+    work = _row_times_matrix(w, "search", w.model.W_search, style.SEARCH, matrix)
+    riders = _project_with_plane(w, [f], w.model.W_search, t.search, widen_to=fit_view(projection_points(t)))
+    w.play(FadeIn(table.header), run_time=0.4)
+    _land(w, riders, "search", table)
+    w.say_next()                        # then the others, each in its colour
+    w.play(FadeOut(work), run_time=0.4)
+    others = _project_quickly(w, [i for i in range(t.n) if i != f], t.search)
+    _land(w, others, "search", table)
+    riders.update(others)
+    return [riders[i] for i in range(t.n)]
+
+
+def _project_all(w: Walk, family: str, table: ProjectionTable, quick: bool) -> list:
+    """Every word's `family` vector at once: sliding straight there (quick) or riding the
+    plane's transformation by the family's matrix."""
+    t = w.trace
+    result = getattr(t, family)
+    if quick:
+        riders = _project_quickly(w, range(t.n), result)
+    else:
+        riders = _project_with_plane(w, list(range(t.n)), getattr(w.model, f"W_{family}"), result)
+    _land(w, riders, family, table)
+    return [riders[i] for i in range(t.n)]
+
+
+def _land(w: Walk, riders: dict, family: str, table: ProjectionTable) -> None:
     """Landed arrows take their family's colour; each is labelled '<word> search' or '<word>
     offer' in its word's colour, and its row of the table fills in."""
     if not riders:
         return
+    colour = FAMILY_COLOUR[family]
     t = w.trace
     order = list(riders)
     labels = label_vectors(w.scene, w.plane, [riders[i] for i in order], [f"{t.tokens[i]} {family}" for i in order],

@@ -640,8 +640,7 @@ def _one_leaning(scene: NarratedScene, lean, colour_of, cue, said: bool) -> None
     real = _row(text("leans most on", size=26, colour=style.MUTED),
                 *[word(n, size=28, colour=colour_of(n)) for n in names],
                 NumberText(lean.weight, size=28))
-    facts = walk.focus_facts(t)
-    cued = facts.target is None or facts.target_wins      # the caption says "the cue for" or "loses its cue"
+    cued = lean.cued                    # the caption says "the cue for" or "loses its cue"
     real_sum = _row(NumberText(f"new {t.tokens[f]} = {lean.output}", size=26, colour=style.OUTPUT),
                     text((f"→ {t.predict}" if cued else f"no cue for {t.predict}") if t.predict else "", size=26,
                          colour=style.TEXT if cued else style.MUTED))

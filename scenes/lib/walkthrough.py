@@ -43,8 +43,7 @@ def play_walkthrough(scene: NarratedScene, script: Script, trace: PhraseTrace) -
     """The eight beats in order, one section each, on any NarratedScene."""
     w = Walk(scene, trace, script.model, title=script.title)
     for part in WALKTHROUGH:
-        with scene.beat(part.name, part.text(trace, script.narration), labels=w.rest_labels) as cue:
-            w.cue = cue
+        with scene.beat(part.name, part.text(trace, script.narration), labels=w.rest_labels):
             track(w, part.step)
             BEATS[part.name](w)
     return w
@@ -60,8 +59,7 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
     # the positions beat, which says which positions share a vector, is not played here: the
     # phrase's opening caption says it instead
     opening = WALKTHROUGH["title"].text(trace, script.narration, again=not first) + shared_note(trace)
-    with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels) as cue:
-        w.cue = cue
+    with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels):
         track(w, 1)
         quick_setup(w)
         w.say_next()                        # the word we follow, and where it may look
@@ -74,8 +72,7 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
     for name in (ALIGNMENT_BEATS if first else ALIGNMENT_BEATS[1:]) + ("takeaway",):
         part = WALKTHROUGH[name]
         with scene.beat(name, part.text(trace, script.narration, again=not first), section=False,
-                        labels=w.rest_labels) as cue:
-            w.cue = cue
+                        labels=w.rest_labels):
             track(w, part.step)
             BEATS[name](w)
     return w
