@@ -14,7 +14,7 @@ from manim import (DOWN, LEFT, ORIGIN, RIGHT, BackgroundRectangle, Create, Dot, 
 
 from attnmath import format_number, format_weights, hull_order, leaders
 from attnvid.story import CRAMPED, LEARNING
-from attnvid.story.captions import phrases, reading_seconds
+from attnvid.story.captions import reading_seconds
 from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
@@ -293,9 +293,10 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
         # in turn while it turns, so the picture moves for as long as the viewer reads; one play
         # per stretch of angles with the same winner and the same phrase
         last = len(data.angles) - 1
-        reading = [reading_seconds(p) for p in phrases(captions["hull"])]
-        total = max(8.0, sum(reading) - 3.4)            # 3.4 s of drawing came before the sweep
-        elapsed = np.cumsum([max(reading[0] - 3.4, 0.0)] + reading[1:-1]) if len(reading) > 1 else np.array([])
+        now = cue.reading_left(this_phrase=True) / scene.pace        # before pace, as run times are
+        later = [reading_seconds(p) for p in cue.phrases[cue.index + 1:]]
+        total = max(8.0, now + sum(later))
+        elapsed = np.cumsum([now] + later[:-1]) if later else np.array([])
         cues = {int(round(last * e / total)) for e in elapsed if 0 < e < total}
         changes = sorted({0, last} | cues | {i for i in range(1, last + 1) if data.winners[i] != data.winners[i - 1]})
         for a, b in zip(changes, changes[1:]):
