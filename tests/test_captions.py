@@ -274,3 +274,16 @@ def test_why_it_matters_redoes_each_counterfactual_and_says_only_what_the_number
 def format_vector_of(v):
     from attnmath import format_vector
     return format_vector(v)
+
+
+def test_the_third_dimension_is_offered_only_to_a_trapped_target(cramped):
+    """The sweep's sentence on a third number comes with its picture, which is drawn only when
+    the target sits inside its rivals' outline; a target that is a corner needs no room."""
+    import copy
+    from attnvid.story.learning import cramped_facts
+    assert cramped.inside
+    assert cramped_facts(cramped)["room"] == ("With a third, Is can rise off the plane of the others, and a search "
+                                              "pointing up scores it above them all. ")
+    free = copy.copy(cramped)
+    free.inside = False
+    assert cramped_facts(free)["room"] == "" and "rise off" not in CRAMPED["sweep"].text(free)

@@ -103,12 +103,13 @@ def test_no_stretch_longer_than_a_second_shows_only_a_caption(shipped):
 
 def test_the_picture_keeps_moving_while_captions_are_read(shipped):
     """Still stretches (only waits and caption changes) are measured from the scene's own log.
-    Each phrase's walkthrough holds still at most 3.5 s; the explainer's sections at most 9 s
-    and, all stretches over 3 s together, under a quarter of its running time (issue 13's
-    measure: 197 s of 565 before the sections were paced to their captions)."""
+    Each phrase's walkthrough holds still at most 3.5 s; the explainer at most 3 s anywhere and,
+    all stretches over 1 s together, under a tenth of its running time (issue 13's measure:
+    197 s over 3 s of 565 s before the sections were paced to their captions, 115 s after the
+    first pass, 0 s now, with 31 s over 1 s: breaths between beats and caption changes)."""
     stills = sorted(round(b - a, 1) for a, b in shipped.still_stretches())
-    assert stills[-1] <= 9.0, stills[-5:]
-    assert sum(s for s in stills if s > 3.0) < 0.25 * shipped.time, sum(s for s in stills if s > 3.0)
+    assert stills[-1] <= 3.0, stills[-5:]
+    assert sum(s for s in stills if s > 1.0) < 0.1 * shipped.time, sum(s for s in stills if s > 1.0)
 
 
 def test_every_softmax_redoes_by_hand_and_the_text_is_legible_at_480p(shipped):

@@ -102,3 +102,29 @@ def test_cramped_shows_the_sweeps_numbers_and_they_rise(cramped):
     caption = CRAMPED["sweep"].text(data)
     assert "rise" in caption and "do not rise" not in caption
     assert f"from {format_number(np.mean(first))} to {format_number(np.mean(last))}" in caption
+
+
+def test_cramped_room_picture_lifts_only_the_trapped_target_and_its_sentence_says_so(cramped):
+    """The third dimension: the target alone leaves the floor, above every other word, and the
+    search drawn from the origin points straight up; the caption says so only when the target
+    is trapped (the picture is drawn only then)."""
+    from scenes.lib.learning import ROOM, _Room
+    data = cramped.data
+    r = data.req
+    visible = [j for j in range(len(r.tokens)) if r.visible[j]]
+    room = _Room([r.x[j] for j in visible], [r.tokens[j] for j in visible], ["#FFFFFF"] * len(visible),
+                 visible.index(r.target), list(range(len(visible))), ROOM)
+    room.angle, room.z = 1.0, room.rise_by
+    room._place()
+    target = visible.index(r.target)
+    heights = [d.get_center()[1] for d in room.dots]
+    assert heights[target] > max(h for k, h in enumerate(heights) if k != target) + 0.3
+    foot, top = room.at(room.origin), room.at(room.origin, room.rise_by)
+    assert abs(top[0] - foot[0]) < 1e-9 and top[1] > foot[1]          # the search points straight up
+    for name, dot in zip(room.names, room.dots):                       # names beside their dots, in the room
+        assert np.linalg.norm(name.get_center() - dot.get_center()) < 1.0
+        assert ROOM.left - 0.5 < name.get_left()[0] and name.get_right()[0] < ROOM.right + 0.5
+    caption = CRAMPED["sweep"].text(data)
+    assert data.inside and f"{r.tokens[r.target]} can rise off the plane of the others" in caption
+    said = [p for p in cramped.cues if "rise off the plane" in p[3]]
+    assert len(said) == 1                                              # on screen, once

@@ -25,7 +25,7 @@ __all__ = ["LearningData", "CrampedData", "LEARNING_PLACEHOLDERS", "CRAMPED_PLAC
            "learning_facts", "cramped_facts"]
 
 LEARNING_PLACEHOLDERS = ("start", "end", "steps", "outcome")
-CRAMPED_PLACEHOLDERS = ("focus", "target", "rivals", "hull", "dims_from", "dims_to", "rise",
+CRAMPED_PLACEHOLDERS = ("focus", "target", "rivals", "hull", "room", "dims_from", "dims_to", "rise",
                         "mean_from", "mean_to")
 
 
@@ -127,8 +127,12 @@ def cramped_facts(data: CrampedData) -> dict[str, str]:
     else:
         hull = (f"Seen from {focus}, {target} is a corner of the outline around the words, so some "
                 f"search direction does make it win.")
+    # what a third number does, said only where the picture shows it: the trapped point lifted
+    # off the plane the others keep to, and the search that then finds it
+    room = (f"With a third, {target} can rise off the plane of the others, and a search pointing up "
+            f"scores it above them all. " if data.inside else "")
     means = data.mean_weights
     return {"focus": focus, "target": target, "rivals": listed(rival_words) if rival_words else "",
-            "hull": hull, "dims_from": str(data.DIMS[0]), "dims_to": str(data.DIMS[-1]),
+            "hull": hull, "room": room, "dims_from": str(data.DIMS[0]), "dims_to": str(data.DIMS[-1]),
             "rise": "rise" if float(means[-1]) > float(means[0]) else "do not rise",
             "mean_from": means[0], "mean_to": means[-1]}

@@ -151,7 +151,7 @@ LEARNING = Kind("learning", tuple(Part(name, caption, learning.LEARNING_PLACEHOL
 CRAMPED = Kind("cramped", tuple(Part(name, caption, learning.CRAMPED_PLACEHOLDERS, learning.cramped_facts)
                                 for name, caption in (
     ("hull", "{hull}"),
-    ("sweep", "More numbers per word make room. Fitted again with {dims_from} up to {dims_to} "
+    ("sweep", "More numbers per word make room. {room}Fitted again with {dims_from} up to {dims_to} "
               "dimensions, the targets' weights {rise}: on average from {mean_from} to {mean_to}."),
 )))
 

@@ -235,9 +235,10 @@ def title(w: Walk) -> None:
     w.title_card = (big, [m for m in (heading, predict, follow, arcs) if m is not None])
 
 
-def listen(w: Walk, chips: ChipRow, below: bool = False) -> VGroup:
+def listen(w: Walk, chips: ChipRow, below: bool = False, lit: Optional[list[int]] = None) -> VGroup:
     """Arcs from the focus chip to the words it may listen to: first the earlier words, then
-    (no mask) the later ones, with the caption's phrase that says so."""
+    (no mask) the later ones, with the caption's phrase that says so. With only earlier words
+    and a note to follow, the note comes with the chips it is about lit (`lit`, else all)."""
     t, f = w.trace, w.focus
     seen = [j for j in range(t.n) if t.visible[f, j] and j != f]
     height = 0.22 if below else 0.4
@@ -252,7 +253,8 @@ def listen(w: Walk, chips: ChipRow, below: bool = False) -> VGroup:
         if w.cue is not None and w.cue.has_next:     # a note follows: the whole phrase lit
             w.say_next()
             (run_time,) = w.stretched([1.0], this_phrase=True, after=0.5)
-            w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in chips.chips], run_time=run_time)
+            chosen = chips.chips if lit is None else [chips[j] for j in lit]
+            w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in chosen], run_time=run_time)
     if len(ahead):                  # no mask: the words after it too, as the caption says so
         w.say_next()
         (run_time,) = w.stretched([0.6 + 0.35 * len(ahead)], after=0.5, this_phrase=True)

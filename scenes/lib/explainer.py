@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex,
-                   Rectangle, ReplacementTransform, UpdateFromAlphaFunc, VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, DashedLine, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex,
+                   Rectangle, ReplacementTransform, UpdateFromAlphaFunc, VGroup, Write)
 
 from attnmath import format_number, format_vector, format_weights
 from attnvid.script import Script
@@ -23,7 +23,7 @@ from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
 from .base import Drawings, NarratedScene
-from .beats import _row, grow, label_vectors, panel_column
+from .beats import _row, grow, label_vectors, listening_arcs, panel_column
 from .fading import FadeIn, FadeOut
 from .layout import PANEL, PLANE, Box, fit_view
 from .learning import play_cramped, play_learning
@@ -145,15 +145,20 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     top = a_line.get_bottom()[1] - 0.35
     below = Box(panel.cx, (top + panel.bottom) / 2, panel.w - 0.2, top - panel.bottom)
     scene.play(FadeIn(plane), FadeIn(ticks), FadeIn(a), FadeIn(a.label), run_time=scene.t(0.8))
-    scene.play(FadeIn(formula), FadeIn(a_line), run_time=scene.t(1.0))
 
-    # 1. the same length of b at 0°, 90° and 180°: only the angle changes
+    # 1. the same length of b at 0°, 90° and 180°: only the angle changes. The formula is written
+    # and b grows out along a while the first sentence is read
     names = ("same direction", "right angle", "opposed")
     blocks = VGroup(*[_dot_block(name, e) for name, e in zip(names, examples)]).arrange(DOWN, aligned_edge=LEFT,
                                                                                       buff=0.38)
     fit(blocks, below)
-    scene.play(FadeIn(v), FadeIn(v.label), FadeIn(mark), FadeIn(blocks[0]), run_time=scene.t(1.0))
-    scene.wait(scene.t(0.8))
+    write, grow_b = scene.stretched([1.0, 1.2], this_phrase=True)
+    scene.play(Write(formula), FadeIn(a_line), run_time=scene.t(write))
+    full = np.array(first.b, float)
+    _set_end(plane, v, 0.05 * full)
+    scene.play(UpdateFromAlphaFunc(v, lambda m, f: _set_end(plane, v, (0.05 + 0.95 * f) * full)),
+               FadeIn(v.label), FadeIn(mark), Write(blocks[0]), run_time=scene.t(grow_b))
+    scene.say_next()                    # zero at a right angle, negative when opposed
     for prev, e, block in zip(examples, examples[1:], blocks[1:]):
         mark = _turn_b(scene, plane, v, mark, prev, e, block, run_time=1.2)
         scene.wait(scene.t(0.8))
@@ -182,6 +187,7 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     scene.wait(scene.t(0.5))
 
     # 3. length matters: a long arrow further off beats a short one close by
+    scene.say_next()
     scene.play(FadeOut(head), FadeOut(readout), FadeOut(shadow), FadeOut(v), FadeOut(v.label), FadeOut(mark),
                run_time=scene.t(0.5))
     plane.forget(v)
@@ -205,7 +211,18 @@ def dot_product(scene: NarratedScene, script: Script, traces) -> None:
     scene.play(FadeIn(long), FadeIn(long.label), FadeIn(marks[1]), FadeIn(rows[1]), run_time=scene.t(1.0))
     scene.wait(scene.t(0.6))
     scene.play(FadeIn(verdict), Indicate(rows[[b1, b2].index(winner)][2], color=style.OUTPUT), run_time=scene.t(1.0))
-    scene.wait(scene.t(1.5))
+    # why: each one's shadow on a's line (|b| cos θ, as while b turned); the longer shadow wins
+    # each drawn just beside a's line, on its own arrow's side, so a does not hide it
+    drops, shadows = VGroup(), VGroup()
+    along = plane.to_screen(b1.a) - plane.to_screen((0, 0))
+    normal = np.array([-along[1], along[0], 0.0]) / np.linalg.norm(along)
+    for e, colour in ((b1, style.OFFER_LIGHT), (b2, style.OFFER)):
+        side = 0.13 * np.sign(e.a[0] * e.b[1] - e.a[1] * e.b[0]) * normal
+        foot = plane.to_screen(_shadow(e.a, e.b)) + side
+        drops.add(DashedLine(plane.to_screen(e.b), foot, color=colour, stroke_width=2))
+        shadows.add(Line(plane.to_screen((0, 0)) + side, foot, color=colour, stroke_width=8))
+    (run_time,) = scene.stretched([1.5])
+    scene.play(Create(drops), Create(shadows), run_time=scene.t(run_time))
 
 
 def _dot_block(name: str, e, colour=style.MUTED) -> VGroup:
@@ -381,10 +398,13 @@ def phrases_positioned(scene: NarratedScene, script: Script, traces) -> None:
         blocks.append(VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
     grid = VGroup(*blocks).arrange(RIGHT, buff=0.22, aligned_edge=UP)
     fit(grid, Box(PANEL.cx, PANEL.cy, PANEL.w + 0.25, PANEL.h - 0.4))
+    first, *each = scene.stretched([1.5] + [1.2] * len(cats), after=0.5)
     scene.play(FadeIn(plane), FadeIn(ticks), LaggedStart(*[FadeIn(bl) for bl in blocks], lag_ratio=0.3),
-               run_time=scene.t(1.5))
-    scene.play(LaggedStart(*[FadeIn(a) for a in arrows], lag_ratio=0.3), *[FadeIn(l) for l in labels],
-               run_time=scene.t(1.5))
+               run_time=scene.t(first))
+    # one arrow per phrase, as the caption reads its vector out, its row in the table lit with it
+    for (k, _, i), arrow, label, run_time in zip(cats, arrows, labels, each):
+        scene.play(grow(plane, arrow), FadeIn(label), Indicate(blocks[k][1 + i], color=colour),
+                   run_time=scene.t(run_time))
 
 
 # -- 6, 7, 10: composed from the learning scenes and the walkthrough ----------------------------
@@ -402,8 +422,15 @@ def alignment(scene: NarratedScene, script: Script, traces) -> None:
     clear_stage(scene, caption_too=True)
     with scene.beat("alignment", EXPLAINER["alignment"].text(script, script.narration), section=False):
         card = steps_card(Box(0, 0.2, 11.5, 5.6))
+        (run_time,) = scene.stretched([2.5], this_phrase=True)
         scene.play(LaggedStart(*[FadeIn(row, shift=0.2 * RIGHT) for row in card], lag_ratio=0.35),
-                   run_time=scene.t(2.5))
+                   run_time=scene.t(run_time))
+        # the first phrase goes down the five steps slowly, each later one quickly
+        scene.say_next()
+        passes = scene.stretched([3.0] + [1.2] * (len(traces) - 1), after=0.5)
+        for run_time in passes:
+            scene.play(LaggedStart(*[Indicate(row[0], color=style.OUTPUT, scale_factor=1.25) for row in card],
+                                   lag_ratio=0.8), run_time=scene.t(run_time))
     for k, trace in enumerate(traces):
         clear_stage(scene)
         play_alignment(scene, script, trace, first=k == 0)
@@ -548,9 +575,18 @@ def hook(scene: NarratedScene, script: Script, traces) -> None:
     for row in rows:
         scene.play(LaggedStart(*[FadeIn(c, shift=0.2 * UP) for c in row[0].chips], lag_ratio=0.12),
                    run_time=scene.t(1.2))
-    scene.play(*[FadeIn(row[1], shift=0.2 * LEFT) for row in rows], run_time=scene.t(0.8))
     focus = [row[0][walk.focus_of(t)] for row, t in zip(rows, traces)]
     scene.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.15) for c in focus], run_time=scene.t(1.2))
+    # the question: what comes next, and which words cat may listen to for it (thin arcs)
+    scene.say_next()
+    scene.play(*[FadeIn(row[1], shift=0.2 * LEFT) for row in rows], run_time=scene.t(0.8))
+    arcs = []
+    for row, t in zip(rows, traces):
+        f = walk.focus_of(t)
+        heard = [j for j in range(t.n) if t.visible[f, j] and j != f]
+        arcs.append(listening_arcs(row[0], f, heard, style.word_colour(t.tokens[f], m.embeddings), height=0.25))
+    for group, run_time in zip(arcs, scene.stretched([1.0] * len(arcs), after=0.5)):
+        scene.play(LaggedStart(*[Create(a) for a in group], lag_ratio=0.3), run_time=scene.t(run_time))
 
 
 # -- 7b. one word, three partners ---------------------------------------------------------------
@@ -582,16 +618,20 @@ def three_partners(scene: NarratedScene, script: Script, traces) -> None:
                  text("the most" if p.wins else "not the most", size=20, colour=style.MUTED)),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
     column = panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.2), buff=0.35)
-    for p, row in zip(found, rows):
+    # first each phrase's pair of arrows, while the first sentence is read; then the weights
+    for p, row, run_time in zip(found, rows, scene.stretched([1.5] * len(found), this_phrase=True)):
         t = p.trace
         focus, target = t.tokens[p.focus], t.tokens[p.target]
         search = plane.vector(t.search[p.focus], colour=colour_of(focus), width=6)
         offer = plane.vector(t.offer[p.target], colour=colour_of(target), width=4)
         labels = label_vectors(scene, plane, [search, offer], [f"search, phrase {p.phrase}", f"{target}'s offer"],
                                [colour_of(focus), colour_of(target)], size=20)
-        scene.play(FadeIn(row), grow(plane, search), grow(plane, offer), *[FadeIn(l) for l in labels],
-                   run_time=scene.t(1.5))
-        scene.wait(scene.t(0.8))
+        scene.play(FadeIn(row[:3]), grow(plane, search), grow(plane, offer), *[FadeIn(l) for l in labels],
+                   run_time=scene.t(run_time))
+    scene.say_next()                    # the weight each target gets
+    for row, run_time in zip(rows, scene.stretched([1.2] * len(rows), after=0.5)):
+        scene.play(FadeIn(row[3], shift=0.1 * RIGHT), run_time=scene.t(run_time / 2))
+        scene.play(Indicate(row[3][1], color=style.HIGHLIGHT), run_time=scene.t(run_time / 2))
     scene.add(column)
 
 
@@ -630,11 +670,12 @@ def _one_leaning(scene: NarratedScene, lean, colour_of, cue, said: bool) -> None
     points = np.array([t.values[j] for j in visible] + [t.outputs[f]]
                       + [a.end for a in alternatives])
     plane, ticks = _board(points)
-    scene.play(FadeIn(top), FadeIn(plane), FadeIn(ticks), run_time=scene.t(0.8))
+    board, own = scene.stretched([0.8, 0.8], this_phrase=True) if not said else (0.8, 0.8)
+    scene.play(FadeIn(top), FadeIn(plane), FadeIn(ticks), run_time=scene.t(board))
     values = [plane.vector(t.values[j], colour=colours[j], width=3, opacity=0.6) for j in visible]
     labels = label_vectors(scene, plane, values, [t.tokens[j] for j in visible], [colours[j] for j in visible],
                            size=18, avoid=list(ticks))
-    scene.play(*[grow(plane, v) for v in values], *[FadeIn(l) for l in labels], run_time=scene.t(0.8))
+    scene.play(*[grow(plane, v) for v in values], *[FadeIn(l) for l in labels], run_time=scene.t(own))
     # the real one
     names = [t.tokens[j] for j in lean.leaders]
     real = _row(text("leans most on", size=26, colour=style.MUTED),
@@ -657,18 +698,19 @@ def _one_leaning(scene: NarratedScene, lean, colour_of, cue, said: bool) -> None
     label_vectors(scene, plane, [output], [f"new {t.tokens[f]}"], [style.OUTPUT], size=20, avoid=list(ticks))
     if not said:
         cue.next()                      # where it really leans
-    scene.play(FadeIn(rows[0]), grow(plane, output), FadeIn(output.label), run_time=scene.t(1.2))
-    scene.wait(scene.t(0.6))
+    # each part lasts as long as its sentence takes to read: the picture builds while it is read
+    (real_time,) = scene.stretched([1.8], this_phrase=True)
+    scene.play(FadeIn(rows[0]), grow(plane, output), FadeIn(output.label), run_time=scene.t(real_time))
     for a, row in zip(alternatives, rows[1:]):
         cue.next()                      # had it leaned there instead
         # a faint, wide arrow: over one word it is that word's own vector, seen through it
         alt = plane.vector(a.end, colour=style.OUTPUT, width=12 if len(a.words) == 1 else 5, opacity=0.4, tip=0.3)
         label_vectors(scene, plane, [alt], [f"if only {' + '.join(a.words)}"], [style.MUTED], size=18,
                       avoid=list(ticks))
-        scene.play(FadeIn(row[0]), run_time=scene.t(0.5))
-        scene.play(FadeIn(row[1]), run_time=scene.t(0.6))
-        scene.play(FadeIn(row[2]), grow(plane, alt), FadeIn(alt.label), run_time=scene.t(1.0))
-        scene.wait(scene.t(0.6))
+        head, work, result = scene.stretched([0.5, 0.8, 1.3], this_phrase=True)
+        scene.play(FadeIn(row[0]), run_time=scene.t(head))
+        scene.play(FadeIn(row[1]), run_time=scene.t(work))
+        scene.play(FadeIn(row[2]), grow(plane, alt), FadeIn(alt.label), run_time=scene.t(result))
     scene.add(column)
 
 

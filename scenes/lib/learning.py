@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 import numpy as np
-from manim import (DOWN, LEFT, ORIGIN, RIGHT, BackgroundRectangle, Create, Dot, LaggedStart, Line, Polygon,
-                   SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject)
+from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Arrow, BackgroundRectangle, Circle, Create, DashedLine, Dot, GrowArrow,
+                   LaggedStart, Line, Polygon, SurroundingRectangle, UpdateFromAlphaFunc, VGroup, VMobject)
 
 from attnmath import format_number, format_weights, hull_order, leaders
 from attnvid.story import CRAMPED, LEARNING
@@ -165,12 +165,13 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
             tr.set_weight(target_weight(k, rows[0]))
         mats = matrices(first.W_search, first.W_offer)
         strip[:] = [mats]
-        scene.play(FadeIn(title), FadeIn(plane), FadeIn(ticks), FadeIn(mats), run_time=scene.t(0.8))
+        board, arrows, targets = scene.stretched([0.8, 1.0, 1.2], after=0.5)
+        scene.play(FadeIn(title), FadeIn(plane), FadeIn(ticks), FadeIn(mats), run_time=scene.t(board))
         labels = relabel()
-        scene.play(*[grow(plane, v) for v in searches + offers], *[FadeIn(l) for l in labels], run_time=scene.t(1.0))
+        scene.play(*[grow(plane, v) for v in searches + offers], *[FadeIn(l) for l in labels], run_time=scene.t(arrows))
         shown = values(rows[0])
         scene.play(LaggedStart(*[FadeIn(tr) for tr in target_rows], lag_ratio=0.25), *[FadeIn(v) for v in shown],
-                   run_time=scene.t(1.2))
+                   run_time=scene.t(targets))
 
     # training: the recorded history, one short play per recorded step (the step counter
     # changes between plays, never inside one, so every frame shows the step it is at); the
@@ -186,7 +187,8 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
         views = [view_at(h.W_search, h.W_offer).as_array() for h in hist]
         moving = VGroup(curve, *[tr.bar for tr in target_rows])
         change = np.abs(np.diff(losses)) + 0.02 * (losses[0] - losses[-1] + 1e-9) / (len(hist) - 1)
-        durations = np.maximum(scene.t(8) * change / change.sum(), 1 / 15)   # at least a frame each
+        (total,) = scene.stretched([8.0], after=0.5)          # at least 8 s, as long as the caption is read
+        durations = np.maximum(scene.t(total) * change / change.sum(), 1 / 15)   # at least a frame each
         for i in range(len(hist) - 1):
             def update(mob, f, i=i):
                 Ws = hist[i].W_search + (hist[i + 1].W_search - hist[i].W_search) * f
@@ -200,6 +202,7 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
                 curve.set_points_as_corners([loss_point(m) for m in range(i + 1)]
                                             + [loss_point(i) + (np.array(loss_point(i + 1)) - loss_point(i)) * f])
             scene.play(UpdateFromAlphaFunc(moving, update, rate_func=lambda t: t), run_time=durations[i])
+            scene.say_next_if_read()            # the caption's sentences in turn while training runs
             new = counter_for(i + 1)
             scene.remove(counter)
             scene.add(new)
@@ -223,7 +226,9 @@ def play_learning(scene: NarratedScene, data: LearningData, section: bool = True
         marks = [SurroundingRectangle(v, buff=0.06,
                                       color=style.HIGHLIGHT if won else style.MUTED)
                  for tr, v, won in zip(target_rows, shown, data.winners_at_end)]
-        scene.play(*[Create(m) for m in marks], run_time=scene.t(0.8))
+        # one mark at a time, as the caption names each target's weight
+        (run_time,) = scene.stretched([0.8 * len(marks)], after=0.5)
+        scene.play(LaggedStart(*[Create(m) for m in marks], lag_ratio=1.0), run_time=scene.t(run_time))
 
 
 # -- Cramped --------------------------------------------------------------------------------
@@ -311,8 +316,20 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
         hull_pieces = VGroup(outline, target_dot, u, key, level, top_slot)
 
     with scene.beat("sweep", captions["sweep"], section=section):
-        scene.play(FadeOut(hull_pieces), *[FadeOut(v) for v in vecs.values()], FadeOut(title),
-                   *[FadeOut(v.label) for v in vecs.values()], FadeOut(plane), run_time=scene.t(0.8))
+        if data.inside:         # the picture of the room a third number gives, then the chart
+            room = _Room([r.x[j] for j in visible], [tokens[j] for j in visible],
+                         [colours[j] for j in visible], visible.index(r.target),
+                         [visible.index(j) for j in corners], ROOM)
+            scene.play(FadeOut(hull_pieces), *[FadeOut(v) for v in vecs.values()], *[FadeOut(v.label) for v in vecs.values()],
+                       FadeOut(plane), FadeIn(room), run_time=scene.t(0.8))
+            room.tilt(scene)
+            scene.say_next()                    # with a third number, the target rises off the plane
+            room.lift(scene)
+            scene.say_next()
+            scene.play(FadeOut(room), FadeOut(title), run_time=scene.t(0.8))
+        else:
+            scene.play(FadeOut(hull_pieces), *[FadeOut(v) for v in vecs.values()], FadeOut(title),
+                       *[FadeOut(v.label) for v in vecs.values()], FadeOut(plane), run_time=scene.t(0.8))
         box = Box(0.0, 0.2, 10.0, 4.4)
         # dimensions double along the axis (2, 4, 8, 16, 32, 64 equally apart): a gap where a
         # count was not fitted shows as a gap, not as a neighbour
@@ -348,8 +365,110 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
             start = NumberText(format_number(data.sweep[0][1][k]), size=20, colour=colour)
             start.move_to([box.left - 0.2 - start.width / 2 - 0.45, left_y[k], 0])
             lines.append(VGroup(line, dots, end, start))
+        (run_time,) = scene.stretched([2.5], after=0.5)
         scene.play(LaggedStart(*[Create(l[0]) for l in lines], lag_ratio=0.3),
-                   *[FadeIn(VGroup(l[1], l[2], l[3])) for l in lines], run_time=scene.t(2.5))
+                   *[FadeIn(VGroup(l[1], l[2], l[3])) for l in lines], run_time=scene.t(run_time))
+
+
+ROOM = Box(-1.0, -0.1, 10.5, 6.2)       # the picture of a third dimension: most of the frame
+
+
+class _Room(VGroup):
+    """The hull's plane seen from an angle, in a third dimension: the words' offers as dots on
+    a floor (the plane they were on), the target among them; `tilt` turns the floor away from
+    the viewer, `lift` raises the target off it and sends a search straight up, which scores
+    the target above every word left on the floor. A schematic: it shows no numbers, only
+    what a third coordinate makes possible."""
+
+    YAW, PITCH = -0.45, 1.0          # radians: how far the floor turns, and tips away, when tilted
+
+    def __init__(self, points, tokens, colours, target: int, corners, region: Box):
+        super().__init__()
+        # the floor: the points and the origin (where the search starts), padded, as large as
+        # the region allows once tipped away, low enough that the risen target stays in frame
+        points = np.asarray(points, float)
+        lo, hi = np.minimum(points.min(axis=0), 0.0), np.maximum(points.max(axis=0), 0.0)
+        pad = 0.2 * (hi - lo).max()
+        lo, hi = lo - pad, hi + pad
+        scale = min((region.w - 0.6) / (hi - lo)[0], 0.75 * region.h / (hi - lo)[1])
+        middle = (lo + hi) / 2
+        self.middle, self.drop = np.array([region.cx, region.cy, 0.0]), 0.1 * region.h   # tipped, it sits lower
+        flat = lambda p: np.array([*(np.asarray(p, float) - middle) * scale, 0.0])
+        self.base = [flat(p) for p in points]
+        self.origin = flat((0.0, 0.0))
+        self.target, self.corners, self.tokens = target, corners, tokens
+        self.rise_by = 0.45 * region.h                                        # how far the target rises
+        half = np.array([*(hi - lo) * scale / 2, 0.0])
+        self.floor_corners = [half * np.array(s) for s in ((-1, -1, 0), (1, -1, 0), (1, 1, 0), (-1, 1, 0))]
+        self.angle, self.z = 0.0, 0.0
+        self.floor = Polygon(*[self.at(c) for c in self.floor_corners], color=style.AXIS, stroke_width=2,
+                             fill_color=style.AXIS, fill_opacity=0.08)
+        self.outline = Polygon(*[self.at(self.base[k]) for k in corners], color=style.MUTED, stroke_width=2,
+                               fill_color=style.MUTED, fill_opacity=0.12)
+        self.dots = VGroup(*[Dot(self.at(b), color=c, radius=0.09) for b, c in zip(self.base, colours)])
+        self.names = VGroup(*[word(tok, size=24, colour=c) for tok, c in zip(tokens, colours)])
+        self.flat = VGroup(self.floor, self.outline, self.dots, self.names)
+        self.add(self.flat)
+        self._place()
+
+    def at(self, p, z: float = 0.0) -> np.ndarray:
+        """A point of the floor (p: its offset from the floor's middle, flat) raised z, as seen now."""
+        yaw, pitch = self.YAW * self.angle, self.PITCH * self.angle
+        x = p[0] * np.cos(yaw) - p[1] * np.sin(yaw)
+        y = p[0] * np.sin(yaw) + p[1] * np.cos(yaw)
+        centre = self.middle - self.drop * self.angle * UP
+        return centre + np.array([x, y * np.cos(pitch) + z * np.sin(pitch), 0.0])
+
+    def _place(self) -> None:
+        self.floor.set_points_as_corners([self.at(c) for c in self.floor_corners + self.floor_corners[:1]])
+        self.outline.set_points_as_corners([self.at(self.base[k]) for k in self.corners + self.corners[:1]])
+        for k, (dot, name) in enumerate(zip(self.dots, self.names)):
+            z = self.z if k == self.target else 0.0
+            dot.move_to(self.at(self.base[k], z))
+        for k, (dot, name) in enumerate(zip(self.dots, self.names)):
+            # each name on the side away from the nearest other dot, so close words stay apart
+            others = [d.get_center() for d in self.dots if d is not dot]
+            nearest = min(others, key=lambda c: np.linalg.norm(c - dot.get_center()))
+            name.next_to(dot, LEFT if nearest[0] > dot.get_center()[0] else RIGHT, buff=0.12)
+
+    def tilt(self, scene: NarratedScene) -> None:
+        """The floor turns away: the flat picture becomes a plane in space."""
+        axis = Line(self.at(self.origin), self.at(self.origin) + 1e-4 * RIGHT, color=style.AXIS, stroke_width=3)
+
+        def step(m, f):
+            self.angle = f
+            self._place()
+            axis.put_start_and_end_on(self.at(self.origin), self.at(self.origin, 1.15 * self.rise_by * f) + 1e-4 * RIGHT)
+        (run_time,) = scene.stretched([2.0], this_phrase=True)
+        self.add(axis)
+        scene.play(UpdateFromAlphaFunc(self, step), run_time=scene.t(run_time))
+
+    def lift(self, scene: NarratedScene) -> None:
+        """The target rises off the floor (a dashed line to where it was), then a search points
+        straight up: every word left on the floor scores 0 against it, the target more."""
+        start = self.at(self.base[self.target])
+        colour = self.dots[self.target].get_color()
+        drop = DashedLine(start, start + 1e-3 * RIGHT, color=colour, stroke_width=3)
+        was = Circle(radius=0.09, color=colour, stroke_width=2).move_to(start)      # where it sat on the floor
+
+        def rise(m, f):
+            self.z = f * self.rise_by
+            self._place()
+            drop.put_start_and_end_on(start, self.at(self.base[self.target], self.z) + 1e-4 * RIGHT)
+        search = Arrow(self.at(self.origin), self.at(self.origin, 0.8 * self.rise_by), buff=0, color=style.SEARCH,
+                       stroke_width=6, max_tip_length_to_length_ratio=0.15)
+        name = text("search", size=24, colour=style.SEARCH).next_to(search.get_end(), LEFT, buff=0.15)
+        top = VGroup(text("top score:", size=24, colour=style.MUTED),
+                     word(self.tokens[self.target], size=26, colour=self.dots[self.target].get_color()))
+        top.arrange(RIGHT, buff=0.15).move_to([PANEL.cx + 0.6, 2.6, 0])
+        up, point = scene.stretched([1.6, 1.4], this_phrase=True, after=0.5)
+        self.add(was, drop)
+        scene.play(UpdateFromAlphaFunc(self, rise), run_time=scene.t(up))
+        scene.play(GrowArrow(search), FadeIn(name), FadeIn(top),
+                   *[d.animate.set_opacity(0.4) for k, d in enumerate(self.dots) if k != self.target],
+                   run_time=scene.t(point))
+        scene.remove(search, name, top)         # from here on parts of the picture, leaving with it
+        self.add(search, name, top)
 
 
 def _spread(ys, gap):

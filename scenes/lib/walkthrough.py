@@ -14,7 +14,7 @@ from attnmath import PhraseTrace
 from attnvid.problems import ScriptError
 from attnvid.script import ModelFile, Script, load
 from attnvid.story import WALKTHROUGH
-from attnvid.story.walkthrough import shared_note
+from attnvid.story.walkthrough import shared_note, shared_vectors
 
 from .base import NarratedScene, ScriptScene
 from .beats import BEATS, Walk, listen, quick_setup, track
@@ -62,8 +62,12 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
     with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels):
         track(w, 1)
         quick_setup(w)
-        w.say_next()                        # the word we follow, and where it may look
-        arcs = listen(w, w.chips, below=True)
+        if first:
+            w.say_next()                    # the word we follow, and where it may look
+        # a later phrase asks where its attention goes while the arcs draw; its note on words
+        # sharing a vector comes with those words lit
+        shared = [i for group in shared_vectors(trace) for i in group]
+        arcs = listen(w, w.chips, below=True, lit=shared or None)
         if len(arcs.family_members_with_points()):
             w.play(FadeOut(arcs), run_time=0.4)
         if not first:
