@@ -201,7 +201,7 @@ def zoom(w: Walk, points, run_time: float = 1.2) -> None:
     """Move the plane to a view fitting `points`, swapping the axis numbers around the move."""
     w.play(FadeOut(w.ticks), run_time=0.3)
     w.play(w.plane.zoom_to(fit_view(points)), run_time=run_time)
-    w.ticks = tick_labels(w.plane)
+    w.ticks = tick_labels(w.plane, clear_of=points)
     w.play(FadeIn(w.ticks), run_time=0.3)
 
 
@@ -290,7 +290,7 @@ def quick_setup(w: Walk) -> None:
     t = w.trace
     w.chips = ChipRow(t.tokens, w.colours, w.focus, CHIPS)
     w.plane = LivePlane(fit_view(t.positioned))
-    w.ticks = tick_labels(w.plane)
+    w.ticks = tick_labels(w.plane, clear_of=t.positioned)
     w.positioned = [w.plane.vector(t.positioned[i], colour=w.colours[i]) for i in range(t.n)]
     labels = label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
     w.play(FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
@@ -306,7 +306,7 @@ def embeddings(w: Walk) -> None:
     _title_to_top(w)
     view = fit_view(np.vstack([t.embeddings, t.positioned]))
     w.plane = LivePlane(view)
-    w.ticks = tick_labels(w.plane)
+    w.ticks = tick_labels(w.plane, clear_of=np.vstack([t.embeddings, t.positioned]))
     w.play(Create(w.plane.grid), FadeIn(w.plane.axes), FadeIn(w.plane.frame), FadeIn(w.ticks), run_time=1.2)
     w.scene.remove(w.plane.grid, w.plane.axes, w.plane.frame)
     w.scene.add(w.plane)
@@ -532,7 +532,7 @@ def _project_with_plane(w: Walk, which, W, result, widen_to: Optional[View] = No
         moves.append(plane.zoom_to(widen_to))
     w.play(*moves, run_time=3.0 if slow else 2.2)
     if widen_to is not None:
-        w.ticks = tick_labels(plane)
+        w.ticks = tick_labels(plane, clear_of=projection_points(w.trace))
         w.play(plane.relax(), FadeIn(w.ticks), run_time=1.0)
     else:
         w.play(plane.relax(), run_time=1.0)
@@ -862,9 +862,8 @@ def weighted_sum(w: Walk) -> None:
     if p is not None:
         j, new, old = p
         lean = values[j]
-        # the new angle's label on the side away from the old vector; the old one's in its wedge
-        marks = VGroup(angle_mark(plane, t.outputs[f], t.values[j], new, radius=1.8,
-                                  past=_away_from(t.outputs[f], t.values[j], t.values[f])),
+        # the new angle's label on the side with room before the next arrow; the old one's in its wedge
+        marks = VGroup(angle_mark(plane, t.outputs[f], t.values[j], new, radius=1.8, others=list(t.values)),
                        angle_mark(plane, t.values[f], t.values[j], old, radius=1.1, narrow=12))
         marks[0][0].set_color(style.OUTPUT)
         marks[1][0].set_color(w.colours[f])
@@ -876,13 +875,6 @@ def weighted_sum(w: Walk) -> None:
         w.play(values[f].animate.set_opacity(1.0), run_time=0.8)
     w.panel = column
     w.scene.add(column)
-
-
-def _away_from(a, b, other) -> str:
-    """Which end of the arc from a to b ("a" or "b") points further from `other`."""
-    angle = lambda v: np.arctan2(v[1], v[0])
-    gap = lambda v: abs(np.angle(np.exp(1j * (angle(v) - angle(other)))))
-    return "a" if gap(a) > gap(b) else "b"
 
 
 # -- 8. takeaway ------------------------------------------------------------------------------

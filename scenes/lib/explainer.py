@@ -72,7 +72,7 @@ def clear_stage(scene: NarratedScene, run_time: float = 0.6, caption_too: bool =
 def _board(points, region: Box = PLANE) -> tuple[LivePlane, VGroup]:
     """A plane fitted to `points`, and its axis numbers."""
     plane = LivePlane(fit_view(points, region=region), region=region)
-    return plane, tick_labels(plane)
+    return plane, tick_labels(plane, clear_of=points)
 
 
 # -- 1. embeddings --------------------------------------------------------------------------

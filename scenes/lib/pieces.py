@@ -298,9 +298,15 @@ class LivePlane(VGroup):
         return anim
 
 
-def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
-    """Coordinates along the axes, every other grid line, as Text (no LaTeX)."""
+TICK_CLEARANCE = 0.35      # screen units between an axis number and an arrow's tip
+
+
+def tick_labels(plane: LivePlane, size: float = 14, clear_of=()) -> VGroup:
+    """Coordinates along the axes, every other grid line, as Text (no LaTeX). A number that
+    would sit under an arrow's tip (`clear_of`: the tips, in the plane's coordinates) is left
+    out: the grid line still shows where it is, and the tip stays readable."""
     rect = plane.visible_rect()
+    tips = [plane.to_screen(p) for p in clear_of]
     step = float(plane.view[4]) * 2
     decimals = 0 if step >= 1 else (1 if step * 10 == int(step * 10) else 2)
     labels = VGroup()
@@ -314,6 +320,8 @@ def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
             p = (value, 0.0) if axis == 0 else (0.0, value)
             lab = text(format_number(value, decimals), size=size, colour=style.MUTED)  # a coordinate, not a trace number
             lab.move_to(plane.to_screen(p) + (DOWN * 0.2 if axis == 0 else LEFT * 0.3))
+            if any(np.linalg.norm(lab.get_center() - tip) < TICK_CLEARANCE for tip in tips):
+                continue
             labels.add(lab)
     return labels
 
@@ -321,19 +329,38 @@ def tick_labels(plane: LivePlane, size: float = 14) -> VGroup:
 # -- angles ------------------------------------------------------------------------------------
 
 def angle_mark(plane: LivePlane, a, b, degrees: int, radius: float = 0.6, narrow: float = 25,
-               past: str = "b") -> VGroup:
+               past: str = "b", others=()) -> VGroup:
     """The arc from a to b (the smaller way round) and θ in whole degrees beside it: between the
-    arrows, or, for an angle under `narrow` degrees, just past b (past="a": just before a)."""
+    arrows, or, for an angle under `narrow` degrees, just past b (past="a": just before a). With
+    `others` (the other arrows drawn), a narrow angle's label goes to the side with more room
+    before the next arrow, halfway to it, so it never reads as that arrow's label."""
     arc = Arc(radius=radius, stroke_width=4, color=style.TEXT)
     place_arc(plane, arc, a, b, radius)
     label = NumberText(f"{degrees}°", size=22)
     th0, sweep = arc_angles(a, b)
     mid = th0 + sweep / 2
     if abs(sweep) < np.radians(narrow):   # too narrow to sit between the arrows
-        turn = np.sign(sweep or 1) * np.radians(22)
+        outward = np.sign(sweep or 1)
+        room = {"b": _room_beyond(th0 + sweep, outward, others, (a, b)), "a": _room_beyond(th0, -outward, others, (a, b))}
+        if others:
+            past = max(room, key=room.get)
+        turn = outward * min(np.radians(22), room[past] / 2)
         mid = th0 + sweep + turn if past == "b" else th0 - turn
     label.move_to(plane.to_screen((0, 0)) + (radius + 0.32) * np.array([np.cos(mid), np.sin(mid), 0]))
     return VGroup(arc, label)
+
+
+def _room_beyond(start: float, direction: float, others, arms) -> float:
+    """The angle from `start` turning `direction` (+1 anticlockwise) to the first of `others`
+    (arrows drawn along an arm itself do not count); a full turn if there is none."""
+    arm_angles = [np.arctan2(v[1], v[0]) for v in arms]
+    gaps = []
+    for v in others:
+        th = float(np.arctan2(v[1], v[0]))
+        if min(abs(np.angle(np.exp(1j * (th - arm)))) for arm in arm_angles) < np.radians(0.5):
+            continue
+        gaps.append((direction * (th - start)) % (2 * np.pi))
+    return min(gaps, default=2 * np.pi)
 
 
 def arc_angles(a, b) -> tuple[float, float]:
