@@ -60,5 +60,14 @@ def test_a_grid_too_small_to_read_is_magnified_around_its_focus_row(tokens):
         strip_bottom = min(box_of(c).bottom for c in grid.cells[focus])
         heat_top = max(box_of(c).top for row in grid.heat for c in row)
         assert heat_top < strip_bottom, "the heat map sits under the magnified row"
+        # the magnifier's lines cross no row label (they run outside the labels and the map)
+        strip, heat, outline, lens = grid.grid
+        for line in lens:
+            a, b = line.get_start(), line.get_end()
+            for label in grid.row_labels:
+                box = box_of(label)
+                for t in np.linspace(0, 1, 200):
+                    x, y = (a + (b - a) * t)[:2]
+                    assert not (box.left < x < box.right and box.bottom < y < box.top), label.text
         shades = [grid.shade(focus, j, level) for j, level in ((0, 0.0), (1, 1.0))]
         assert luminance(shades[0].get_fill_color()) < luminance(shades[1].get_fill_color())

@@ -528,8 +528,10 @@ class ScoreGrid(VGroup):
                       for j in range(n)] for i in range(n)]
         rows = VGroup(*[lab.move_to([heat_left - label_w / 2, heat_top - (i + 0.5) * small, 0]) for i, lab in enumerate(labels)])
         heat = VGroup(*[c for row in self.heat for c in row])
-        outline = Rectangle(width=small * n, height=small, stroke_width=2.5, stroke_color=style.HIGHLIGHT)
-        outline.move_to([heat_left + small * n / 2, heat_top - (f + 0.5) * small, 0])
+        # the outline takes in the focus row's label too, so the magnifier's left line runs left
+        # of every row label instead of across them
+        outline = Rectangle(width=label_w + small * n, height=small, stroke_width=2.5, stroke_color=style.HIGHLIGHT)
+        outline.move_to([heat_left - label_w + (label_w + small * n) / 2, heat_top - (f + 0.5) * small, 0])
         lens = VGroup(*[Line(outline.get_corner(UP + side), strip.get_corner(DOWN + side), stroke_width=1.5,
                              color=style.MUTED) for side in (LEFT, RIGHT)])
         self.grid, self.row_labels, self.col_labels = VGroup(strip, heat, outline, lens), rows, cols
