@@ -454,7 +454,9 @@ class _Room(VGroup):
         def rise(m, f):
             self.z = f * self.rise_by
             self._place()
-            drop.put_start_and_end_on(start, self.at(self.base[self.target], self.z) + 1e-4 * RIGHT)
+            # drawn again each frame: stretching a dashed line would stretch its dashes too
+            drop.become(DashedLine(start, self.at(self.base[self.target], self.z) + 1e-3 * UP, color=colour,
+                                   stroke_width=3))
         search = Arrow(self.at(self.origin), self.at(self.origin, 0.8 * self.rise_by), buff=0, color=style.SEARCH,
                        stroke_width=6, max_tip_length_to_length_ratio=0.15)
         name = text("search", size=24, colour=style.SEARCH).next_to(search.get_end(), LEFT, buff=0.15)
