@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 # Everything, slow tests included (the page tests need Debian's headless Chromium).
 test: setup
 	@tools/ensure_apt.sh browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 # The quick loop: skips tests marked slow.
 test-quick: setup

@@ -374,11 +374,12 @@ ROOM = Box(-1.0, -0.1, 10.5, 6.2)       # the picture of a third dimension: most
 
 
 class _Room(VGroup):
-    """The hull's plane seen from an angle, in a third dimension: the words' offers as dots on
-    a floor (the plane they were on), the target among them; `tilt` turns the floor away from
-    the viewer, `lift` raises the target off it and sends a search straight up, which scores
-    the target above every word left on the floor. A schematic: it shows no numbers, only
-    what a third coordinate makes possible."""
+    """The hull's plane seen from an angle, in a third dimension: the hull picture's points as
+    dots on a floor (the plane they were on), the target among them; `tilt` turns the floor
+    away from the viewer, `lift` raises the target off it and sends a search straight up, which
+    scores the target above every word left on the floor (a score is search · x W_offer, the
+    same as (search W_offerᵀ) · x, so a direction among these points is a search). A
+    schematic: it shows no numbers, only what a third coordinate makes possible."""
 
     YAW, PITCH = -0.45, 1.0          # radians: how far the floor turns, and tips away, when tilted
 
