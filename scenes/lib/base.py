@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from manim import ManimColor, Scene, Wait
+from manim import ManimColor, Wait
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
@@ -32,6 +32,7 @@ from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
 from .legibility import too_small
 from .pieces import Caption, NumberText, StepTracker, box_of
+from .still_background import StillBackground
 
 __all__ = ["NarratedScene", "Cue", "CAPTION_CHANGE", "ScriptScene", "ComputedScene", "Drawings", "load_or_exit", "default_script"]
 
@@ -44,7 +45,7 @@ def _wanted_sections() -> frozenset[int] | None:
     return frozenset(int(i) for i in value.split(",")) if value else None
 
 
-class NarratedScene(Scene):
+class NarratedScene(StillBackground):
     pace: float = 1.0
     captions_on_screen: bool = True
 
