@@ -19,6 +19,7 @@ from attnvid.story.captions import wrap
 
 from . import style
 from .layout import PLANE, Box, View
+from .still_background import look
 
 __all__ = ["text", "word", "readable_word", "keep_words_readable", "NumberText", "fit", "box_of", "PlaneVector", "LivePlane", "tick_labels", "ChipRow",
            "MatrixMob", "matrix_pair", "ScoreGrid", "WeightBars", "Caption"]
@@ -175,6 +176,7 @@ class LivePlane(VGroup):
                                stroke_opacity=0.6).move_to([region.cx, region.cy, 0])
         self.vectors: list[PlaneVector] = []
         self.add(self.grid, self.axes, self.frame)
+        self._drawn: tuple | None = None     # what the last redraw read and wrote
         self.redraw()
         self.add_updater(lambda m: m.redraw())
 
@@ -203,7 +205,21 @@ class LivePlane(VGroup):
         return self.matrix @ np.asarray(p, float) if rides else np.asarray(p, float)
 
     # drawing
+    def _state(self) -> tuple:
+        """Everything redraw reads (view, matrix, each vector's data) and writes (the lines' and
+        arrows' points and colours, where the labels sit)."""
+        vectors = tuple((v.start.tobytes(), v.end.tobytes(), v.rides, v.tip_length, v.label_offset.tobytes(),
+                         id(v.label), None if v.label is None else v.label.get_center().tobytes(),
+                         look(v.shaft), look(v.head)) for v in self.vectors)
+        return (self.region, self.view.tobytes(), self.matrix.tobytes(), vectors,
+                tuple(look(line) for line in (*self.grid, *self.axes)))
+
     def redraw(self) -> "LivePlane":
+        """Draw the grid, axes and vectors from the data. The updater calls it every frame; when
+        nothing it reads or writes changed since the last time, it would write the same values,
+        so it returns at once (most frames: the plane holds still while something else moves)."""
+        if self._drawn is not None and self._state() == self._drawn:
+            return self
         rect = self.visible_rect()
         step = float(self.view[4])
         m = self.matrix
@@ -229,6 +245,7 @@ class LivePlane(VGroup):
         self._place(self.axes[1], (np.array([0.0, lo[1]]), np.array([0.0, hi[1]])), rect)
         for vec in self.vectors:
             self.redraw_vector(vec)
+        self._drawn = self._state()
         return self
 
     def redraw_vector(self, vec: PlaneVector) -> None:
