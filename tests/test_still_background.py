@@ -1,4 +1,4 @@
-"""The still background: the same frames as manim's renderer, with less drawn.
+"""The still background and the path cache: the same frames as manim's renderer, with less drawn.
 
 A small stage with what the videos do: a LivePlane (which keeps an updater), a translucent
 chip (drawing it twice would darken it), a fade while the plane holds still, a still wait, an
@@ -13,6 +13,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.lib.fading import FadeIn, FadeOut
 from scenes.lib.layout import View
+from scenes.lib.path_cache import PathCachingCamera
 from scenes.lib.pieces import LivePlane
 from scenes.lib.still_background import StillBackground, StillBackgroundRenderer
 
@@ -76,9 +77,13 @@ def test_same_frames_as_manims_renderer_with_less_drawn(tmp_path, monkeypatch):
     assert renderer.plays_drawn_whole == 1
     # and the rest was not: manim redraws the plane and all after it in every frame
     assert ours_drawn < 0.7 * theirs_drawn, (ours_drawn, theirs_drawn)
+    # most outlines drawn had been drawn before with the same points: their paths were replayed
+    assert renderer.camera.paths_replayed > 0.5 * ours_drawn
 
 
 def test_a_plain_scene_keeps_manims_renderer():
     with tempconfig({"dry_run": True}):
-        assert type(Scene().renderer) is CairoRenderer
+        assert type(Scene().renderer) is CairoRenderer and type(Scene().renderer.camera) is Camera
         assert isinstance(Stage().renderer, StillBackgroundRenderer)
+        assert isinstance(Stage().renderer.camera, PathCachingCamera)
+        assert type(ManimsOwn().renderer.camera) is Camera

@@ -21,6 +21,8 @@ from manim import Camera, Mobject, Scene, config
 from manim.constants import RendererType
 from manim.renderer.cairo_renderer import CairoRenderer
 
+from .path_cache import PathCachingCamera
+
 __all__ = ["StillBackground", "StillBackgroundRenderer", "moving_from_first_animated", "look"]
 
 _ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas", "sheen_direction")
@@ -92,16 +94,18 @@ class StillBackgroundRenderer(CairoRenderer):
 
 
 class StillBackground(Scene):
-    """Mix into a Scene (before Scene) to render with StillBackgroundRenderer.
-    `still_background = False` keeps manim's own renderer (the tests compare the two)."""
+    """Mix into a Scene (before Scene) to render with StillBackgroundRenderer and a camera that
+    keeps each outline's path (path_cache.py). `still_background = False` keeps manim's own
+    renderer and camera (the tests compare the two)."""
 
     still_background: bool = True
 
-    def __init__(self, renderer=None, camera_class=Camera, **kwargs):
+    def __init__(self, renderer=None, camera_class=None, **kwargs):
         if renderer is None and self.still_background and config.renderer == RendererType.CAIRO:
+            camera_class = camera_class or PathCachingCamera
             renderer = StillBackgroundRenderer(camera_class=camera_class,
                                                skip_animations=kwargs.get("skip_animations", False))
-        super().__init__(renderer=renderer, camera_class=camera_class, **kwargs)
+        super().__init__(renderer=renderer, camera_class=camera_class or Camera, **kwargs)
 
     def get_moving_mobjects(self, *animations):
         if isinstance(self.renderer, StillBackgroundRenderer):
