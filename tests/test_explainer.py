@@ -117,6 +117,13 @@ def test_every_softmax_redoes_by_hand_and_the_text_is_legible_at_480p(shipped):
     assert not {beat: small for beat, small in shipped.small_text.items() if small}
 
 
+def test_nothing_reaches_into_the_caption_at_any_beats_end(shipped):
+    """The caption's own lines (one or two) against every drawn piece on stage: the cramped
+    plane's foot once ran under a two-line caption."""
+    assert len(shipped.caption_clashes) >= 20
+    assert not {beat: what for beat, what in shipped.caption_clashes.items() if what}
+
+
 def test_the_step_tracker_names_the_beat_being_played(shipped):
     from attnvid.story import WALKTHROUGH
     from attnvid.story.walkthrough import STEPS

@@ -54,6 +54,7 @@ def assert_clean_layout(scene, legible: bool = True, not_yet: frozenset = frozen
     stills = [(round(b - a, 1), round(a, 1)) for a, b in scene.still_stretches()]
     assert max(stills, default=(0, 0))[0] <= 3.5, sorted(stills)[-3:]
     assert redo_softmax(scene) >= 2
+    assert not {b: what for b, what in scene.caption_clashes.items() if what}
     if legible:      # no letter under 1.6 % of the frame height (scenes/lib/legibility.py)
         small = {b: s for b, s in scene.small_text.items() if s and b not in not_yet}
         assert not small, small

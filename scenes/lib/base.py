@@ -30,7 +30,7 @@ from attnvid.story.captions import phrases, reading_seconds
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
-from .legibility import too_small
+from .legibility import too_small, under_caption
 from .pieces import Caption, NumberText, StepTracker, box_of
 from .still_background import StillBackground
 
@@ -62,6 +62,7 @@ class NarratedScene(StillBackground):
         self.still_log: list[tuple[float, float]] = []        # plays where nothing but a caption moves
         self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
         self.small_text: dict[str, list[tuple[str, float]]] = {}  # beat -> texts below the legibility bar
+        self.caption_clashes: dict[str, list[str]] = {}   # beat -> what reaches into its last caption
         self.softmax_tables: list[dict] = []   # each softmax table's entries as shown (SoftmaxTable.record)
         self._caption = None
         self.cue: Optional["Cue"] = None     # the caption phrases of the beat being played
@@ -149,6 +150,9 @@ class NarratedScene(StillBackground):
         cue = self.cue = Cue(self, phrases(caption))
         yield cue
         cue.finish()
+        caption = next((m for m in self.mobjects if isinstance(m, Caption)), None)
+        if caption is not None:
+            self.caption_clashes.setdefault(name, []).extend(under_caption(self.mobjects, caption))
         self.cue = None
         self.wait(self.t(0.5))
         cue.close()

@@ -242,7 +242,7 @@ def play_cramped(scene: NarratedScene, data: CrampedData, section: bool = True,
     visible = [j for j in range(len(tokens)) if r.visible[j]]
     colours = [style.word_colour(tok, scene.script.model.embeddings) for tok in tokens]
     captions = {part.name: part.text(data, overrides) for part in CRAMPED}
-    region = Box(-3.2, -0.1, 7.2, 6.2)
+    region = Box(-3.2, 0.05, 7.2, 5.9)     # its foot clears a two-line caption
     pts = r.x[visible]
     # centred on the origin, so the search direction can point anywhere and stay on the plane
     plane = LivePlane(fit_view(np.vstack([pts, -pts]), region=region, pad=0.05), region=region)

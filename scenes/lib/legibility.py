@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from manim import MathTex, Text
+from manim import DL, UR, MathTex, Text
 
 from . import style
 from .layout import FRAME_H
 
-__all__ = ["MIN_SHARE", "cap_share", "too_small"]
+__all__ = ["MIN_SHARE", "cap_share", "too_small", "under_caption"]
 
 MIN_SHARE = 0.016
 
@@ -49,3 +49,26 @@ def too_small(mobjects) -> list[tuple[str, float]]:
             if share < MIN_SHARE - 1e-9:
                 out.append((getattr(m, "original_text", None) or getattr(m, "tex_string", "?"), round(share, 4)))
     return out
+
+
+def under_caption(mobjects, caption) -> list[str]:
+    """What visibly reaches into the caption's own box (its lines as drawn, one or two): every
+    drawn piece of every other mobject on stage, named by its class (and text, if any)."""
+    cb = caption_box(caption)
+    out = []
+    for top in mobjects:
+        if top is caption:
+            continue
+        for m in top.get_family():
+            if not m.has_points() or not _visible(m):
+                continue
+            lo, hi = m.get_critical_point(DL), m.get_critical_point(UR)
+            if lo[0] < cb[2] and hi[0] > cb[0] and lo[1] < cb[3] and hi[1] > cb[1]:
+                out.append(f"{type(top).__name__}/{type(m).__name__}" + (f" {m.text!r}" if hasattr(m, "text") else ""))
+    return sorted(set(out))
+
+
+def caption_box(caption) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of the caption's drawn lines."""
+    lo, hi = caption.get_critical_point(DL), caption.get_critical_point(UR)
+    return lo[0], lo[1], hi[0], hi[1]
