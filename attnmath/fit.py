@@ -12,6 +12,7 @@ again in d = 2, 4, 8, ... dimensions.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple, Optional, Sequence
 
@@ -134,6 +135,18 @@ def _preference_terms(r: Requirement, row: FocusRow, prefer: Preference):
 
 
 _EPS = 1e-12
+# The step sizes suit vectors about as long as the article's (its longest is 1.3). Longer inputs
+# are fitted shrunk to this length and the matrices scaled back: scores are bilinear in x and W,
+# so x·c with W/c gives the very same scores, and the steps no longer overshoot by c².
+FIT_LENGTH = 2.0
+
+
+class FitDiverged(ArithmeticError):
+    """The loss stopped being a finite number: no matrices came out of this fit."""
+
+    def __init__(self, step: int):
+        self.step = step
+        super().__init__(f"the loss stopped being a finite number at step {step}")
 
 
 def fit(reqs: Sequence[Requirement], *, k: Optional[int] = None, steps: int = 3000,
@@ -145,7 +158,10 @@ def fit(reqs: Sequence[Requirement], *, k: Optional[int] = None, steps: int = 30
     the scores grow without bound, and one that cannot (see feasibility) pulls back. Same inputs,
     same result, to the bit: the only randomness is the seeded start.
     """
-    reqs = list(reqs)
+    given = list(reqs)
+    longest = max(float(np.linalg.norm(r.x, axis=1).max()) for r in given)
+    shrink = FIT_LENGTH / longest if longest > FIT_LENGTH else 1.0
+    reqs = [dataclasses.replace(r, x=r.x * shrink) for r in given] if shrink != 1.0 else given
     d = reqs[0].x.shape[1]
     k = d if k is None else k
     rng = np.random.default_rng(seed)
@@ -154,11 +170,14 @@ def fit(reqs: Sequence[Requirement], *, k: Optional[int] = None, steps: int = 30
     vs, vo = np.zeros_like(Ws), np.zeros_like(Wo)     # momentum buffers
 
     def record(step, loss):
-        return FitStep(step, frozen(Ws), frozen(Wo), loss, target_weights(reqs, Ws, Wo))
+        return FitStep(step, frozen(Ws * shrink), frozen(Wo * shrink), loss, target_weights(reqs, Ws, Wo))
 
     history = []
     for step in range(steps + 1):
-        loss, dWs, dWo = loss_and_grads(reqs, Ws, Wo, prefer)
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss, dWs, dWo = loss_and_grads(reqs, Ws, Wo, prefer)
+        if not (np.isfinite(loss) and np.isfinite(dWs).all() and np.isfinite(dWo).all()):
+            raise FitDiverged(step)
         if step % record_every == 0 or step == steps:
             history.append(record(step, loss))
         if step == steps:

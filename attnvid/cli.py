@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .problems import ScriptError, print_problems
+from .problems import ScriptError, escaped, print_problems
 from .report import FORMATS, VALUES, describe_focus, render
 from .script import ModelFile, load, load_script
 
@@ -27,14 +27,14 @@ def _check(args) -> int:
             continue
         if isinstance(script, ModelFile):
             m = script.model
-            print(f"{path}: ok: a model file: {len(m.embeddings)} words, {len(m.positions)} positions, "
-                  f"{m.dimensions}D vectors")
+            print(escaped(f"{path}: ok: a model file: {len(m.embeddings)} words, {len(m.positions)} positions, "
+                          f"{m.dimensions}D vectors"))
             continue
         traces = script.shown_traces()     # its sentences state what the videos show
         words = sum(t.n for t in traces)
         summary = f"{path}: ok: {len(traces)} phrase{'s' if len(traces) != 1 else ''}, {words} words"
         facts = [f'"{t.text}" ({t.mask}): {describe_focus(t)}' for t in traces if t.focus is not None]
-        print(summary + ("; " + "; ".join(facts) if facts else ""))
+        print(escaped(summary + ("; " + "; ".join(facts) if facts else "")))
     return status
 
 
@@ -54,13 +54,13 @@ def _fit(args) -> int:
         report = run_fit(script, steps=args.steps, prefer=args.prefer)
     except ScriptError as e:
         return print_problems(e)
-    text = json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n" if args.format == "json" \
+    text = json.dumps(as_json(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n" if args.format == "json" \
         else as_text(report)
     if args.write:
         try:
             write_model(report, args.write)
         except OSError as e:
-            print(f"attnvid: cannot write {args.write}: {e.strerror or e}", file=sys.stderr)
+            print(escaped(f"attnvid: cannot write {args.write}: {e.strerror or e}"), file=sys.stderr)
             return 2
         if args.format != "json":
             text += f"Wrote {args.write}: a model file for `model:` in any script.\n"
@@ -100,9 +100,10 @@ def _render(args) -> int:
             m = o.manifest
             sizes = ", ".join(f"{k} {m.sizes[m.files[k]] / 1e6:.1f} MB" for k in ("mp4", "webm", "mov", "gif")
                               if k in m.files)
-            print(f"{o.script}: {o.bundle}/index.html ({m.duration:.1f} s, {len(m.sections)} sections; {sizes})")
+            print(escaped(f"{o.script}: {o.bundle}/index.html ({m.duration:.1f} s, {len(m.sections)} sections; {sizes})"))
         else:
-            print(f"{o.script}: FAILED: {o.error}", file=sys.stderr)
+            for line in (o.error or "").splitlines() or [""]:
+                print(escaped(f"{o.script}: FAILED: {line}"), file=sys.stderr)
             status = max(status, 2 if o.script_problem else 1)
     return status
 
@@ -174,7 +175,7 @@ def main(argv=None) -> int:
         sys.stderr.close()
         return 0
     except Exception as e:  # a bug of ours: say so plainly, without a traceback
-        print(f"attnvid: internal error ({type(e).__name__}: {e}); please report it with the script",
+        print(escaped(f"attnvid: internal error ({type(e).__name__}: {e}); please report it with the script"),
               file=sys.stderr)
         return 3
 

@@ -22,7 +22,7 @@ import numpy as np
 from attnmath import (DIRECTION, TIE, WEIGHT_ONLY, Decision, decide, focus_row, format_number, format_vector,
                       same_direction, winner)
 from attnmath.feasibility import Reason, Requirement, Verdict, requirement, ties, verdict
-from attnmath.fit import FitResult, fit_best
+from attnmath.fit import FitDiverged, FitResult, fit_best
 
 from .problems import Problem, ScriptError, Where
 
@@ -100,7 +100,12 @@ _FITTED: dict = {}
 
 def run_fit(script: Script, steps: int = 3000, prefer: str = "direction") -> FitReport:
     reqs = requirements(script)
-    result = fit_requirements(reqs, steps=steps, prefer=prefer)
+    try:
+        result = fit_requirements(reqs, steps=steps, prefer=prefer)
+    except FitDiverged as e:
+        raise ScriptError([Problem(Where(script.path, 1), f"the fit did not converge ({e}); no matrices "
+                                   "were written. Try `--prefer weight`, fewer `--steps`, or vectors "
+                                   "nearer the article's sizes")]) from None
     targets = []
     for req, weight in zip(reqs, result.target_weights):
         row = focus_row(req, result.W_search, result.W_offer)
@@ -204,7 +209,7 @@ def as_json(report: FitReport) -> dict:
             "by_direction": t.by_direction,
             "best_aligned": t.req.tokens[t.decision.best_aligned],
             "longest": t.req.tokens[t.decision.longest],
-            "length_ratio": t.length_ratio,
+            "length_ratio": t.length_ratio if np.isfinite(t.length_ratio) else None,   # None: a zero offer
         } for t in report.targets],
     }
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 import math
 import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping, Optional
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 from attnmath.shown import shown_trace
 
-from .problems import Problem, Problems, ScriptError, Where, did_you_mean, listing
+from .problems import Problem, Problems, ScriptError, Suggester, Where, listing
 from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
+from .story.length import estimated_seconds
 from .yamlnodes import Node, read_nodes
 
 
@@ -38,8 +42,11 @@ MAX_DIMENSIONS = 16
 MAX_TOKEN_CHARS = 40
 MAX_TEXT_CHARS = 400
 MAX_MAGNITUDE = 1e4      # far past anything a plane can show, far below overflow
+MAX_MINUTES = 45         # of video a script may ask for (the explainer is 10 at pace 1, 39 at pace 4)
+MAX_PLACEHOLDER_USES = 2  # of one placeholder in one caption (the estimate counts each as 40 characters)
 
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_POSITION = re.compile(r"[0-9]{1,6}")   # ASCII digits only: '²'.isdigit() is True, int('²') fails
 _NOT_FINITE = {"nan", ".nan", "inf", ".inf", "+inf", "+.inf", "-inf", "-.inf",
                "infinity", "+infinity", "-infinity"}
 _KIND_NAMES = {"map": "a mapping", "seq": "a list", "scalar": "text"}
@@ -63,7 +70,11 @@ class Model:
 
     def vocabulary_key(self, token: str) -> Optional[str]:
         """The embedding a token uses: exact spelling first, then ignoring case (None if none)."""
-        return _lookup(token, self.embeddings)
+        return _lookup(token, self.embeddings, self._folded)
+
+    @cached_property
+    def _folded(self) -> dict[str, list[str]]:
+        return folded_index(self.embeddings)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,12 @@ class Script:
         return tuple(self.shown_trace(p) for p in self.phrases)
 
 
+def draws_something(text: str) -> bool:
+    """True when some character of `text` leaves ink: a letter, digit, punctuation or symbol
+    (not only spaces, zero-width or format characters, or combining marks with no base)."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
+
+
 def check_drawable(script: Script) -> None:
     """The scenes draw 2D vectors; other dimensions are for `attnvid numbers` and `fit`."""
     if script.model.dimensions != 2:
@@ -124,7 +141,7 @@ def check_drawable(script: Script) -> None:
                                    f"have {script.model.dimensions} numbers; `attnvid numbers` shows any dimension")])
 
 
-def _placeholder_problem(name: str, part: Part) -> str:
+def _placeholder_problem(name: str, part: Part, did_you_mean: Suggester) -> str:
     """Why {name} cannot be used in this caption, and what can."""
     allowed = ", ".join("{" + p + "}" for p in part.placeholders)
     can = f"it can use {allowed}" if allowed else "it takes no placeholders"
@@ -148,11 +165,19 @@ def _phrase_count(root: Node) -> int:
     return len(many.value) if many is not None and many.kind == "seq" else 1
 
 
-def _lookup(token: str, vocabulary: Mapping[str, object]) -> Optional[str]:
+def folded_index(vocabulary: Mapping[str, object]) -> dict[str, list[str]]:
+    """The vocabulary's words by their casefold(), built once instead of a scan per word."""
+    index: dict[str, list[str]] = {}
+    for k in vocabulary:
+        index.setdefault(k.casefold(), []).append(k)
+    return index
+
+
+def _lookup(token: str, vocabulary: Mapping[str, object], folded: dict[str, list[str]]) -> Optional[str]:
     if token in vocabulary:
         return token
-    folded = [k for k in vocabulary if k.casefold() == token.casefold()]
-    return folded[0] if len(folded) == 1 else None
+    same = folded.get(token.casefold(), [])
+    return same[0] if len(same) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,8 @@ class _ScriptReader:
     def __init__(self, path: str):
         self.path = path
         self.problems = Problems()
+        self.did_you_mean = Suggester()
+        self._folded: Optional[dict[str, list[str]]] = None   # the vocabulary by casefold()
         self.dim: Optional[int] = None
         self.dim_origin = ""
         self.include_failed = False       # then "no W_search" etc. would only be noise
@@ -269,11 +296,16 @@ class _ScriptReader:
             return None
         return tuple(rows)
 
-    def text(self, node: Node, what: str, limit: int = MAX_TEXT_CHARS) -> Optional[str]:
+    def text(self, node: Node, what: str, limit: int = MAX_TEXT_CHARS, shown: bool = False) -> Optional[str]:
+        """A scalar's text; `shown`: it reaches the screen, so it must draw something."""
         if not self.expect(node, "scalar", what):
             return None
         if len(node.value) > limit:
             self.problems.add(node.where, f"{what} is {len(node.value)} characters long; at most {limit}")
+            return None
+        if shown and not draws_something(node.value):
+            self.problems.add(node.where, f"{what} is empty or only invisible characters, so it would show "
+                                          "nothing; write some text, or remove the key for the default")
             return None
         return node.value
 
@@ -283,14 +315,14 @@ class _ScriptReader:
             return None
         if value not in options:
             self.problems.add(node.where, f"{what} '{value}' is not one of {', '.join(options)}"
-                                          + did_you_mean(value, options))
+                                          + self.did_you_mean(value, options))
             return None
         return value
 
     def known_keys(self, node: Node, allowed, what: str) -> None:
         for key, key_node in node.keys.items():
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"; the keys are {', '.join(allowed)}"
+                hint = self.did_you_mean(key, allowed) or f"; the keys are {', '.join(allowed)}"
                 self.problems.add(key_node.where, f"unknown key '{key}' in {what}{hint}")
 
     # -- the script ---------------------------------------------------------------------------
@@ -311,7 +343,21 @@ class _ScriptReader:
         phrases = self._phrases(root, model)
         presentation = self._presentation(root)
         self.problems.raise_if_any()
+        self._running_time(root, len(phrases), presentation)
+        self.problems.raise_if_any()
         return Script(self.path, model, tuple(phrases), **presentation)
+
+    def _running_time(self, root: Node, phrase_count: int, presentation: dict) -> None:
+        """A script may not ask for more than MAX_MINUTES of video (attnvid.story.length)."""
+        sections = presentation.get("sections", EXPLAINER.names)
+        pace = presentation.get("pace", 1.0)
+        minutes = estimated_seconds(sections, phrase_count, presentation.get("narration", {}), pace) / 60
+        if minutes > MAX_MINUTES:
+            where = root.value["pace"].where if "pace" in root.value else \
+                root.value["narration"].where if "narration" in root.value else Where(self.path, 1)
+            self.problems.add(where, f"this script asks for about {minutes:.0f} minutes of video (its captions' "
+                                     f"reading time at pace {pace:g}); at most {MAX_MINUTES} are allowed: lower "
+                                     "`pace`, shorten the narration, or drop phrases or sections")
 
     def _sections(self, node: Node) -> Optional[tuple[str, ...]]:
         """The explainer's sections in the order given: drop or reorder them freely."""
@@ -320,9 +366,16 @@ class _ScriptReader:
         if not node.value:
             self.problems.add(node.where, f"sections is empty; list some of: {', '.join(EXPLAINER.names)}")
             return None
-        names = []
+        if len(node.value) > len(EXPLAINER.names):
+            self.problems.add(node.where, f"sections lists {len(node.value)} entries, but there are "
+                                          f"{len(EXPLAINER.names)} sections and each plays at most once")
+            return None
+        names: list[str] = []
         for item in node.value:
             name = self.choice(item, "section", EXPLAINER.names)
+            if name is not None and name in names:
+                self.problems.add(item.where, f"section '{name}' is listed twice; each section plays once")
+                return None
             if name is not None:
                 names.append(name)
         return tuple(names) if len(names) == len(node.value) else None
@@ -331,7 +384,7 @@ class _ScriptReader:
         """Title, narration overrides, pace and captions: how the video tells it."""
         out: dict = {}
         if "title" in root.value:
-            out["title"] = self.text(root.value["title"], "title", 80)
+            out["title"] = self.text(root.value["title"], "title", 80, shown=True)
         if "pace" in root.value:
             pace = self.number(root.value["pace"], "pace")
             if pace is not None and not PACE_RANGE[0] <= pace <= PACE_RANGE[1]:
@@ -356,12 +409,16 @@ class _ScriptReader:
         self.known_keys(node, narration_keys(), "narration (its keys are beats and sections)")
         lines = {}
         for name, text_node in node.value.items():
-            text = self.text(text_node, f"the narration for {name}")
+            text = self.text(text_node, f"the narration for {name}", shown=True)
             part = narration_part(name, several_phrases)
             if text is None or part is None:
                 continue
-            for unknown in dict.fromkeys(p for p in placeholders_in(text) if p not in part.placeholders):
-                self.problems.add(text_node.where, _placeholder_problem(unknown, part))
+            used = placeholders_in(text)
+            for unknown in dict.fromkeys(p for p in used if p not in part.placeholders):
+                self.problems.add(text_node.where, _placeholder_problem(unknown, part, self.did_you_mean))
+            for many in dict.fromkeys(p for p in used if used.count(p) > MAX_PLACEHOLDER_USES):
+                self.problems.add(text_node.where, f"{{{many}}} appears {used.count(many)} times in the narration "
+                                                   f"for {name}; at most {MAX_PLACEHOLDER_USES}")
             lines[name] = text
         return MappingProxyType(lines)
 
@@ -391,12 +448,24 @@ class _ScriptReader:
         if name is None:
             return {}
         path = os.path.join(os.path.dirname(self.path), name)
-        if not os.path.isfile(path):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
             folder = os.path.dirname(path) or "."
             yamls = sorted(f for f in os.listdir(folder) if f.endswith((".yaml", ".yml"))) \
                 if os.path.isdir(folder) else []
             self.problems.add(node.where, f"model file '{path}' does not exist (the path is relative "
-                                          f"to the script's folder){did_you_mean(name, yamls)}")
+                                          f"to the script's folder){self.did_you_mean(name, yamls)}")
+            return {}
+        except OSError as e:     # a symlink loop, a name too long, a folder we may not enter
+            self.problems.add(node.where, f"model file '{path}' cannot be read: {e.strerror or e}")
+            return {}
+        if stat.S_ISDIR(mode):
+            self.problems.add(node.where, f"model file '{path}' is a folder; name a YAML file in it")
+            return {}
+        if not stat.S_ISREG(mode):
+            self.problems.add(node.where, f"model file '{path}' is not a regular file (a FIFO, a device "
+                                          "or a socket); name a YAML file saved on disk")
             return {}
         try:
             model_root = read_nodes(path)
@@ -521,13 +590,18 @@ class _ScriptReader:
             return None
         text = self.text(fields["text"], "the phrase")
         mask = self.choice(fields["mask"], "mask", MASKS) if "mask" in fields else default_mask
-        predict = self.text(fields["predict"], "predict", MAX_TOKEN_CHARS) if "predict" in fields else None
+        predict = self.text(fields["predict"], "predict", MAX_TOKEN_CHARS, shown=True) if "predict" in fields else None
         if text is None or mask is None:
             return None
         where = fields["text"].where
         tokens = tuple(text.split())
         if not tokens:
             self.problems.add(where, "the phrase is empty; write its words, e.g. `phrase: The cat sat on the`")
+            return None
+        blank = [t for t in tokens if not draws_something(t)]
+        if blank:
+            self.problems.add(where, f"the word '{blank[0]}' is only invisible characters (such as a zero-width "
+                                     "space), so it would draw nothing; remove it or write a visible word")
             return None
         if len(tokens) > MAX_TOKENS:
             self.problems.add(where, f"the phrase has {len(tokens)} words; at most {MAX_TOKENS}")
@@ -580,7 +654,7 @@ class _ScriptReader:
             if len(set(positions)) != len(positions):
                 self.problems.add(key_node.where, f"'{key}' names a word twice")
                 return None
-            said = self.text(value, f"instead '{key}'", MAX_TOKEN_CHARS * 2)
+            said = self.text(value, f"instead '{key}'", MAX_TOKEN_CHARS * 2, shown=True)
             if said is None:
                 return None
             out.append((tuple(positions), said.strip()))
@@ -597,15 +671,17 @@ class _ScriptReader:
         vocabulary = self.vocabulary or {}
         if self.vocabulary is None:
             return ok  # the embeddings' own problems are already reported
+        if self._folded is None:
+            self._folded = folded_index(vocabulary)
         for token in dict.fromkeys(tokens):
-            if _lookup(token, vocabulary) is not None:
+            if _lookup(token, vocabulary, self._folded) is not None:
                 continue
-            same = [k for k in vocabulary if k.casefold() == token.casefold()]
+            same = self._folded.get(token.casefold(), [])
             if len(same) > 1:
                 self.problems.add(where, f"'{token}' matches {', '.join(same)} only when case is ignored; "
                                          "add an embedding spelled exactly as in the phrase")
             else:
-                self.problems.add(where, f"no embedding for '{token}'{did_you_mean(token, vocabulary)}; "
+                self.problems.add(where, f"no embedding for '{token}'{self.did_you_mean(token, vocabulary)}; "
                                          f"add `{token}: [x, y]` to embeddings (known: {listing(vocabulary)})")
             ok = False
         return ok
@@ -616,7 +692,7 @@ class _ScriptReader:
         if value is None:
             return None
         value = value.strip()
-        if value.isdigit() and not node.quoted:
+        if _POSITION.fullmatch(value) and not node.quoted:
             i = int(value)
             if i >= len(tokens):
                 self.problems.add(node.where, f"{what} position {i} is past the end of the phrase "
@@ -627,7 +703,7 @@ class _ScriptReader:
                 [i for i, t in enumerate(tokens) if t.casefold() == value.casefold()]
         if not found:
             self.problems.add(node.where, f"{what} '{value}' is not a word of the phrase "
-                                          f"({' '.join(tokens)}){did_you_mean(value, tokens)}")
+                                          f"({' '.join(tokens)}){self.did_you_mean(value, tokens)}")
             return None
         if len(found) > 1:
             self.problems.add(node.where, f"{what} '{value}' appears {len(found)} times (positions "

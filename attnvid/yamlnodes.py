@@ -8,6 +8,10 @@ expects numbers. Tags are refused, so nothing can ask for a Python object to be 
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
@@ -24,9 +28,16 @@ from .problems import Problem, ScriptError, Where
 MAX_FILE_BYTES = 256 * 1024   # a script is a page of text; this is generous
 MAX_NODES = 20_000            # also bounds alias expansion ("billion laughs")
 MAX_DEPTH = 16
+MAX_TOKEN_DEPTH = MAX_DEPTH + 2   # the composer's own count (see _NodeLoader.compose_node)
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 PLAIN_TAGS = {BaseResolver.DEFAULT_SCALAR_TAG, BaseResolver.DEFAULT_SEQUENCE_TAG,
               BaseResolver.DEFAULT_MAPPING_TAG}
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int):
+        self.line = line
 
 
 class _NodeLoader(Reader, Scanner, Parser, Composer, BaseResolver):
@@ -38,6 +49,18 @@ class _NodeLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         Parser.__init__(self)
         Composer.__init__(self)
         BaseResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        """PyYAML's composer recurses once per level, so hundreds of brackets would overflow
+        Python's stack before _Walker could count them: stop at MAX_TOKEN_DEPTH here."""
+        self._depth += 1
+        try:
+            if self._depth > MAX_TOKEN_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,19 +104,63 @@ def _syntax_problem(path: str, err: yaml.MarkedYAMLError) -> Problem:
     return Problem(Where(path, line), f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""))
 
 
-def read_nodes(path: Union[str, Path]) -> Node:
-    """The file's top-level node. Raises ScriptError naming the file and line on any problem."""
-    shown = str(path)
-    start = Where(shown, 1)
+def _read_bytes(path: Union[str, Path], start: Where) -> bytes:
+    """The file's bytes, refusing anything but a regular file: a FIFO or a device would block
+    a read forever (O_NONBLOCK lets the open return, fstat then says what it is)."""
     try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise ScriptError([Problem(start, "no such file")]) from None
     except IsADirectoryError:
         raise ScriptError([Problem(start, "is a folder, not a YAML file")]) from None
     except OSError as e:
         raise ScriptError([Problem(start, f"cannot read the file: {e.strerror or e}")]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ScriptError([Problem(start, "is a folder, not a YAML file")])
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else \
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+                "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+            raise ScriptError([Problem(start, f"is {kind}, not a file; give a YAML file saved on disk")])
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise ScriptError([Problem(start, f"cannot read the file: {e.strerror or e}")]) from None
+    finally:
+        os.close(fd)
+
+
+def _line_at(text: str, position: int) -> int:
+    return text.count("\n", 0, max(0, position)) + 1
+
+
+def _reader_problem(path: str, text: str, err: yaml.reader.ReaderError) -> Problem:
+    """PyYAML's message spans lines and counts characters; ours names the line and the character."""
+    c = err.character if isinstance(err.character, str) else chr(err.character)
+    name = unicodedata.name(c, "a control character").lower()
+    return Problem(Where(path, _line_at(text, err.position)),
+                   f"the character U+{ord(c):04X} ({name}) is not allowed in a YAML file; remove it")
+
+
+_BIG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _escape_problem(path: str, text: str) -> Problem:
+    """A `\\U` escape past U+10FFFF makes PyYAML's scanner raise a bare ValueError; find it."""
+    for m in _BIG_ESCAPE.finditer(text):
+        if int(m.group(1), 16) > 0x10FFFF:
+            return Problem(Where(path, _line_at(text, m.start())),
+                           f"the escape \\U{m.group(1)} is past the last Unicode character (U+10FFFF)")
+    return Problem(Where(path, 1), "an escape in a quoted value is not a Unicode character")
+
+
+def read_nodes(path: Union[str, Path]) -> Node:
+    """The file's top-level node. Raises ScriptError naming the file and line on any problem."""
+    shown = str(path)
+    start = Where(shown, 1)
+    raw = _read_bytes(path, start)
     if len(raw) > MAX_FILE_BYTES:
         raise ScriptError([Problem(start, f"file is larger than {MAX_FILE_BYTES // 1024} KiB; "
                                           "a script should be a page of text")])
@@ -104,10 +171,16 @@ def read_nodes(path: Union[str, Path]) -> Node:
         raise ScriptError([Problem(Where(shown, line), "not UTF-8 text; save the file as UTF-8")]) from None
     try:
         root = yaml.compose(text, Loader=_NodeLoader)
+    except yaml.reader.ReaderError as e:
+        raise ScriptError([_reader_problem(shown, text, e)]) from None
     except yaml.MarkedYAMLError as e:
         raise ScriptError([_syntax_problem(shown, e)]) from None
     except yaml.YAMLError as e:
         raise ScriptError([Problem(start, f"YAML error: {e}")]) from None
+    except _TooDeep as e:
+        raise ScriptError([Problem(Where(shown, e.line), f"nested more than {MAX_DEPTH} levels deep")]) from None
+    except ValueError:
+        raise ScriptError([_escape_problem(shown, text)]) from None
     if root is None:
         raise ScriptError([Problem(start, "the file is empty; a script needs at least a model and a phrase")])
     return _Walker(shown).walk(root, 0)
@@ -126,6 +199,24 @@ class _Walker:
     def fail(self, node, message: str):
         raise ScriptError([Problem(self.where(node), message)])
 
+    def text(self, node) -> str:
+        """A scalar's text, with JSON-style surrogate pairs ("\\ud83d\\ude00") joined into the
+        character they spell; refused if it holds what no caption, word or terminal should: a
+        lone surrogate, a control character (only tab and newline pass) or a bidi control."""
+        value = node.value
+        if not value.isprintable():
+            try:
+                value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                self.fail(node, "a lone surrogate escape (\\ud800 to \\udfff) is half of a character; "
+                                "write the character itself, or both halves of its pair")
+            for c in value:
+                if c in BIDI_CONTROLS:
+                    self.fail(node, f"the bidi control U+{ord(c):04X} reorders the text around it; remove it")
+                if unicodedata.category(c) == "Cc" and c not in "\t\n":
+                    self.fail(node, f"the control character U+{ord(c):04X} cannot be shown; remove it")
+        return value
+
     def walk(self, node, depth: int) -> Node:
         self.count += 1
         if self.count > MAX_NODES:
@@ -137,7 +228,7 @@ class _Walker:
             self.fail(node, f"YAML tags such as '{tag}' are not allowed; write plain values "
                             "(nothing in a script is turned into a Python object)")
         if isinstance(node, yaml.ScalarNode):
-            return Node("scalar", node.value, self.where(node), quoted=node.style in ("'", '"'))
+            return Node("scalar", self.text(node), self.where(node), quoted=node.style in ("'", '"'))
         if isinstance(node, yaml.SequenceNode):
             return Node("seq", [self.walk(item, depth + 1) for item in node.value], self.where(node))
         values, keys = {}, {}

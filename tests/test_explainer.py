@@ -117,11 +117,23 @@ def test_every_softmax_redoes_by_hand_and_the_text_is_legible_at_480p(shipped):
     assert not {beat: small for beat, small in shipped.small_text.items() if small}
 
 
-def test_nothing_reaches_into_the_caption_at_any_beats_end(shipped):
+def test_the_running_time_check_estimates_is_near_the_real_one(shipped):
+    """`check` caps a script at MAX_MINUTES by this estimate (attnvid.story.length): captions'
+    reading time, each part at least its animation's floor. The explainer's sections animate
+    more than their captions say, so it runs somewhat longer than estimated."""
+    from attnvid.script import load_script
+    from attnvid.story.length import estimated_seconds
+    script = load_script(SCRIPTS / "explainer.yaml")
+    estimate = estimated_seconds(script.sections, len(script.phrases), script.narration, script.pace)
+    assert 0.65 * shipped.time < estimate < 1.1 * shipped.time, (estimate, shipped.time)
+
+
+def test_nothing_reaches_into_the_caption_or_writes_past_the_frame_at_any_beats_end(shipped):
     """The caption's own lines (one or two) against every drawn piece on stage: the cramped
     plane's foot once ran under a two-line caption."""
     assert len(shipped.caption_clashes) >= 20
     assert not {beat: what for beat, what in shipped.caption_clashes.items() if what}
+    assert not {beat: what for beat, what in shipped.off_frame.items() if what}
 
 
 def test_the_step_tracker_names_the_beat_being_played(shipped):

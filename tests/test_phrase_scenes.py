@@ -55,6 +55,7 @@ def assert_clean_layout(scene, legible: bool = True, not_yet: frozenset = frozen
     assert max(stills, default=(0, 0))[0] <= 3.5, sorted(stills)[-3:]
     assert redo_softmax(scene) >= 2
     assert not {b: what for b, what in scene.caption_clashes.items() if what}
+    assert not {b: what for b, what in scene.off_frame.items() if what}
     if legible:      # no letter under 1.6 % of the frame height (scenes/lib/legibility.py)
         small = {b: s for b, s in scene.small_text.items() if s and b not in not_yet}
         assert not small, small
@@ -91,6 +92,10 @@ def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path
     assert format_weights(trace.weights[f])[trace.target] in joined
     assert format_vector(trace.outputs[f]) in joined
     assert_clean_layout(scene)
+    # the running time `check` estimates to cap what a script asks for (attnvid.story.length)
+    from attnvid.story.length import estimated_seconds
+    estimate = estimated_seconds(script.sections, 1, script.narration, script.pace)
+    assert 0.8 * scene.time < estimate < 1.2 * scene.time, (estimate, scene.time)
     # the focus's row times W_search, written out one coordinate a line, each line its row, a
     # column of the matrix as shown, and the search vector's coordinate (redone by hand above)
     lines = row_times_matrix_lines(scene, "projections")
@@ -191,6 +196,9 @@ def test_copying_a_script_with_a_new_phrase_gives_a_new_scene(tmp_path):
     assert_clean_layout(scene)
 
 
+TITLES = {2: "W" * 80, 10: "Ten words, two of them long, and negative numbers: does the whole title fit?!"}
+
+
 @built
 @pytest.mark.parametrize("words", [2, 10])
 def test_two_to_ten_words_fit(words, write, tmp_path):
@@ -200,11 +208,14 @@ def test_two_to_ten_words_fit(words, write, tmp_path):
     positions = "\n".join(f"  - [{0.05 * i:.2f}, {-0.05 * i:.2f}]" for i in range(words))
     path = write("s.yaml", f"embeddings:\n{rows}\npositions:\n{positions}\n"
                            "W_search: [[1, 2], [-1, 1]]\nW_offer: [[2, 0], [1, -1]]\n"
-                           f"scale: {'sqrt' if words == 10 else 'none'}\nphrase: {' '.join(vocab)}\n")
+                           f"scale: {'sqrt' if words == 10 else 'none'}\nphrase: {' '.join(vocab)}\n"
+                           f"title: \"{TITLES[words]}\"\n")
     scene = build(walkthrough_class(path), tmp_path)
     # ten words, two of them long, and negative numbers: every beat is held to the bar (the
-    # score grid is magnified around the focus row)
+    # score grid is magnified around the focus row); the longest title a script may give, in
+    # words or as one run of letters, stays in the frame and legible
     assert_clean_layout(scene)
+    assert scene.off_frame["title"] == [] and scene.small_text["title"] == []
 
 
 @built

@@ -30,7 +30,7 @@ from attnvid.story.captions import phrases, reading_seconds
 from . import style
 from .layout import CAPTION, Box
 from .fading import FadeIn, FadeOut
-from .legibility import too_small, under_caption
+from .legibility import text_off_frame, too_small, under_caption
 from .pieces import Caption, NumberText, StepTracker, box_of
 from .still_background import StillBackground
 
@@ -63,6 +63,7 @@ class NarratedScene(StillBackground):
         self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
         self.small_text: dict[str, list[tuple[str, float]]] = {}  # beat -> texts below the legibility bar
         self.caption_clashes: dict[str, list[str]] = {}   # beat -> what reaches into its last caption
+        self.off_frame: dict[str, list[str]] = {}         # beat -> texts past the frame's edge at its end
         self.softmax_tables: list[dict] = []   # each softmax table's entries as shown (SoftmaxTable.record)
         self._caption = None
         self.cue: Optional["Cue"] = None     # the caption phrases of the beat being played
@@ -160,6 +161,7 @@ class NarratedScene(StillBackground):
         tracker = next((m.shown for m in self.mobjects if isinstance(m, StepTracker)), None)
         self.steps_at_end.append((name, tracker))
         self.small_text.setdefault(name, []).extend(too_small(self.mobjects))
+        self.off_frame.setdefault(name, []).extend(text_off_frame(self.mobjects))
         self.update_mobjects(0)   # what the next frame shows (a skipped play leaves updaters unrun)
         self.rest_boxes[name] = [(name_, box_of(m)) for name_, m in labels()]
 

@@ -28,7 +28,7 @@ from .fading import FadeIn, FadeOut
 from .layout import CHIPS, PANEL, PLANE, TRACKER, Box, View, fit_view, place_labels, segment_boxes
 from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, SoftmaxTable, StepTracker, WeightBars,
                      angle_mark, box_of, fit, keep_words_readable,
-                     matrix_pair, text, tick_labels, word)
+                     matrix_pair, text, tick_labels, title_block, word)
 
 __all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
            "move_vector", "clear_panel", "panel_column", "zoom"]
@@ -214,7 +214,7 @@ def title(w: Walk) -> None:
     big = ChipRow(t.tokens, w.colours, w.focus, Box(0, 0.9, 12.5, 1.3), size=48)
     (chips_in,) = w.stretched([1.6], this_phrase=True, after=0.8 if t.predict else 0.0)   # while the phrase is read
     parts = [big]
-    heading = text(w.title, size=40).next_to(big, UP, buff=0.6) if w.title else None
+    heading = title_block(w.title, width=12.5).next_to(big, UP, buff=0.95) if w.title else None   # clear of the arcs
     if heading is not None:
         parts.append(heading)
     predict = text(f"→ {t.predict}?", size=36, colour=style.MUTED) if t.predict else None

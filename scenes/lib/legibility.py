@@ -15,7 +15,7 @@ from manim import DL, UR, MathTex, Text
 from . import style
 from .layout import FRAME_H
 
-__all__ = ["MIN_SHARE", "cap_share", "too_small", "under_caption"]
+__all__ = ["MIN_SHARE", "cap_share", "too_small", "under_caption", "text_off_frame"]
 
 MIN_SHARE = 0.016
 
@@ -72,3 +72,17 @@ def caption_box(caption) -> tuple[float, float, float, float]:
     """(left, bottom, right, top) of the caption's drawn lines."""
     lo, hi = caption.get_critical_point(DL), caption.get_critical_point(UR)
     return lo[0], lo[1], hi[0], hi[1]
+
+
+def text_off_frame(mobjects, margin: float = 0.05) -> list[str]:
+    """Every visible text that reaches past the frame's edge (an 80-character title once did)."""
+    from .layout import FRAME
+    out = []
+    for top in mobjects:
+        for m in top.get_family():
+            if isinstance(m, (Text, MathTex)) and m.has_points() and _visible(m):
+                lo, hi = m.get_critical_point(DL), m.get_critical_point(UR)
+                if lo[0] < FRAME.left - margin or hi[0] > FRAME.right + margin or \
+                        lo[1] < FRAME.bottom - margin or hi[1] > FRAME.top + margin:
+                    out.append(getattr(m, "text", type(m).__name__))
+    return out

@@ -32,6 +32,21 @@ def text(s: str, size: float = 24, colour=style.TEXT, **kw) -> Text:
     return Text(s, font=style.FONT, font_size=size, color=colour, **kw)
 
 
+def title_block(s: str, width: float, size: float = 40, line_chars: int = 40) -> VGroup:
+    """A script's title: at most two lines (wrapped between words, a longer title's last line
+    keeps the rest), shrunk only if still wider than `width`. An 80-character title, the most
+    a script may give, had run off the frame on one line."""
+    lines = wrap(s, line_chars)
+    if any(len(line) > line_chars for line in lines):      # a word longer than a line: cut it
+        flat = " ".join(lines)
+        lines = [flat[i:i + line_chars] for i in range(0, len(flat), line_chars)]
+    lines = lines[:1] + [" ".join(lines[1:])] if len(lines) > 2 else lines
+    block = VGroup(*[text(line, size=size) for line in lines]).arrange(DOWN, buff=0.15)
+    if block.width > width:
+        block.scale_to_fit_width(width)
+    return block
+
+
 def word(s: str, size: float = 24, colour=style.TEXT, max_width: float = 1.6) -> Text:
     """A token: Text, shrunk when it is long so a long word never crowds its neighbours (and
     shortened, past the smallest readable size: see readable_word)."""

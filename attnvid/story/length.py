@@ -1,0 +1,57 @@
+"""How long a script's video will run, estimated before anything is drawn, so `check` can
+refuse a script that asks for hours (repeated placeholders at `pace: 4` once asked for 100
+minutes from 1 KB of YAML).
+
+Our scenes pace every beat to its caption: the picture keeps moving while the viewer reads
+(scenes/lib/base.py, `stretched`). So a video lasts about as long as its captions take to
+read, phrase by phrase (captions.reading_seconds), each part lasting at least PART_FLOOR for
+its animation, all times `pace`. A placeholder counts as PLACEHOLDER_CHARS characters, whatever
+it fills in; the script layer lets each appear at most twice in a caption, so no caption can
+grow far past its estimate.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from .captions import phrases, reading_seconds
+from .registry import CRAMPED, EXPLAINER, LEARNING, PLACEHOLDER, WALKTHROUGH, Part
+
+__all__ = ["PART_FLOOR", "PLACEHOLDER_CHARS", "estimated_seconds"]
+
+PART_FLOOR = 4.0           # seconds a part's animation takes even under a one-line caption
+PLACEHOLDER_CHARS = 40     # what a filled placeholder is counted as
+
+
+def _reading(template: str) -> float:
+    text = PLACEHOLDER.sub("x" * PLACEHOLDER_CHARS, template)
+    return sum(reading_seconds(p) for p in phrases(text))
+
+
+def _part_seconds(part: Part, narration: Mapping[str, str], again: bool = False) -> float:
+    template = part.again if again and part.again is not None else narration.get(part.name, part.caption or "")
+    return max(PART_FLOOR, _reading(template))
+
+
+def _parts_played(sections: Iterable[str], phrase_count: int) -> Iterable[tuple[Part, bool]]:
+    """(part, played again for a later phrase) for every part the video plays, in order."""
+    if phrase_count == 1:
+        yield from ((p, False) for p in WALKTHROUGH)
+        return
+    for name in sections:
+        if EXPLAINER[name].caption is not None:
+            yield EXPLAINER[name], False
+        if name == "alignment":              # every phrase's walkthrough beats, the later ones shorter
+            for k in range(phrase_count):    # (scenes/lib/walkthrough.py: play_alignment)
+                later = ("title", "scores", "softmax", "weighted_sum", "takeaway")
+                yield from ((WALKTHROUGH[b], k > 0) for b in (later[:1] + ("projections",) + later[1:]
+                                                              if k == 0 else later))
+        elif name == "relevance_learned":
+            yield from ((p, False) for p in LEARNING)
+        elif name == "cramped":
+            yield from ((p, False) for p in CRAMPED)
+
+
+def estimated_seconds(sections: Iterable[str], phrase_count: int, narration: Mapping[str, str],
+                      pace: float) -> float:
+    """The video's running time, about: see the module's docstring."""
+    return pace * sum(_part_seconds(p, narration, again) for p, again in _parts_played(sections, phrase_count))
