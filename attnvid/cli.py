@@ -1,7 +1,7 @@
 """attnvid: check scripts, print their numbers, fit their matrices, render them.
 
 Exit codes: 0 fine, 1 a render failed, 2 a script has problems (listed as FILE:LINE: message),
-3 a bug of ours, 130 stopped by Ctrl-C.
+3 a bug of ours, 128 + the signal when stopped (130 Ctrl-C, 143 TERM, 129 HUP).
 Never a traceback: a user should see what to fix, not where our code was.
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -80,20 +81,37 @@ def _render(args) -> int:
         print(f"attnvid render: --formats takes a comma-separated list of {', '.join(FORMATS)} "
               f"(got {args.formats!r})", file=sys.stderr)
         return 2
+    problem = _unusable_out(Path(args.out))
+    if problem:
+        print(escaped(f"attnvid render: --out {args.out}: {problem}"), file=sys.stderr)
+        return 2
     options = Options(out=Path(args.out), quality=args.quality, formats=formats,
                       transparent=args.transparent, jobs=args.jobs,
                       cache=None if args.no_cache else SectionCache())
     err = Console(stderr=True)
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[status]}"))
+    received: list[int] = []
+
+    def stop(signum, frame):        # TERM (kill, systemd) and HUP (the terminal closed) as Ctrl-C
+        received.append(signum)
+        raise KeyboardInterrupt
+    before = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         with Progress(*columns, console=err) as progress:
-            outcomes = Renderer(options, progress).run(args.scripts)
+            def say(text: str) -> None:    # above the bars, as written: no markup, one line
+                progress.console.print(escaped(text), markup=False, highlight=False, soft_wrap=True)
+            outcomes = Renderer(options, progress, note=say).run(args.scripts)
     except KeyboardInterrupt:
-        print("attnvid render: stopped; unfinished bundles were not written", file=sys.stderr)
-        return 130
+        why = signal.Signals(received[0]).name if received else "Ctrl-C"
+        print(f"attnvid render: stopped ({why}); unfinished bundles were not written", file=sys.stderr)
+        return 128 + (received[0] if received else signal.SIGINT)
     finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
         process.reset()
+    for note in options.cache.dropped if options.cache is not None else ():
+        print(escaped(f"attnvid render: {note}"), file=sys.stderr)
     status = 0
     for o in outcomes:
         if o.bundle is not None:
@@ -106,6 +124,26 @@ def _render(args) -> int:
                 print(escaped(f"{o.script}: FAILED: {line}"), file=sys.stderr)
             status = max(status, 2 if o.script_problem else 1)
     return status
+
+
+def _unusable_out(out: Path) -> str:
+    """Why `out` cannot hold bundles ('' if it can): created here, so the run fails before any
+    rendering, with a sentence instead of an internal error."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        return "is a file, not a folder; name a folder (it is created if missing)"
+    except NotADirectoryError:
+        return "a part of the path is a file, not a folder"
+    except PermissionError:
+        return "cannot be created here (permission denied)"
+    except OSError as e:
+        return f"cannot be created ({e.strerror or e})"
+    if not out.is_dir():
+        return "is not a folder"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return "is not writable (permission denied)"
+    return ""
 
 
 def _jobs(value: str) -> int:

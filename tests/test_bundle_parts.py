@@ -175,3 +175,26 @@ def test_the_embed_snippets_point_into_the_bundle_folder():
     assert s["markdown"] == "[![The \\[cat\\]](cat_sat/cat_sat.gif)](cat_sat/cat_sat.mp4)"
     page = pages.index_page(_manifest(title="The [cat]"))
     assert html.escape(s["html"]) in page and html.escape(s["markdown"]) in page
+
+
+@pytest.mark.parametrize("name", ["cat#sat", "my cat (draft)", "100%?", "naïve"])
+def test_odd_script_names_give_links_that_point_at_their_files(name):
+    """A script named `cat#sat.yaml` gives cat#sat/cat#sat.mp4: every link percent-encodes it
+    ('#' would start a fragment, '?' a query, a space or ')' would end a Markdown link)."""
+    from urllib.parse import unquote, urlsplit
+    m = _manifest()
+    m = {**m, "name": name, "files": {k: v.replace("cat_sat", name) for k, v in m["files"].items()},
+         "sizes": {k.replace("cat_sat", name): v for k, v in m["sizes"].items()}}
+    snip = pages.snippets(m)
+    links = re.findall(r'(?:src|href|poster)="([^"]*)"', snip["html"] + pages.index_page(m) + pages.folder_index([m]))
+    assert len(links) >= 8
+    for link in links:
+        parts = urlsplit(html.unescape(link))
+        assert not parts.fragment and not parts.query and not parts.scheme, link
+        assert " " not in link and "#" not in link
+        assert unquote(parts.path).split("/")[-1] in {*m["files"].values(), *m["sizes"], "index.html",
+                                                       "presenter.html", "sections/01-a.mp4".split("/")[-1],
+                                                       "sections/02-b.mp4".split("/")[-1]}, link
+    target = re.fullmatch(r"\[!\[[^\]]*\]\(([^()\s]+)\)\]\(([^()\s]+)\)", snip["markdown"])
+    assert target, snip["markdown"]
+    assert unquote(target.group(2)) == f"{name}/{name}.mp4" and unquote(target.group(1)) == f"{name}/{name}.gif"

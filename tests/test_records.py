@@ -38,15 +38,25 @@ def test_a_timeline_not_yet_written_or_unreadable_is_empty(tmp_path, text):
 
 
 def test_a_cache_entry_reads_back_and_a_broken_one_is_none(tmp_path):
-    entry = CacheEntry("dot_product", "clip.mp4", [(0.0, 1.5, "words")], [("dot_product", 0.0, 1.5)])
+    entry = CacheEntry("dot_product", "clip.mp4", [(0.0, 1.5, "words")], [("dot_product", 0.0, 1.5)],
+                       "ab" * 32, 1234, 1.5)
     path = tmp_path / "clip.json"
     entry.write(path)
     assert CacheEntry.read(path) == entry
     assert path.read_text(encoding="utf-8") == ('{"name": "dot_product", "file": "clip.mp4", '
-                                                '"cues": [[0.0, 1.5, "words"]], "beats": [["dot_product", 0.0, 1.5]]}')
+                                                '"cues": [[0.0, 1.5, "words"]], "beats": [["dot_product", 0.0, 1.5]], '
+                                                f'"sha256": "{"ab" * 32}", "size": 1234, "duration": 1.5}}')
     path.write_text('{"name": "dot_product"}', encoding="utf-8")
     assert CacheEntry.read(path) is None
     assert CacheEntry.read(tmp_path / "missing.json") is None
+    good = json.loads(json.dumps(entry.as_json()))
+    for broken in ({"file": "../../etc/passwd"}, {"sha256": "xyz"}, {"size": 0}, {"duration": float("nan")},
+                   {"cues": [[2.0, 1.0, "ends before it starts"]]}, {"cues": [["soon", 1.0, "t"]]},
+                   {"beats": [[1, 0.0, 1.0]]}, {"cues": [[0.0, 99.0, "past the clip's end"]]}, {"name": 3}):
+        path.write_text(json.dumps({**good, **broken}), encoding="utf-8")
+        assert CacheEntry.read(path) is None, broken
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert CacheEntry.read(path) is None
 
 
 def test_a_manifest_from_before_the_records_reads_back_to_the_same_bytes(tmp_path):

@@ -260,8 +260,11 @@ def test_a_video_that_fails_while_rendering_does_not_stop_the_others(tmp_path, m
     assert sorted(p.name for p in out.iterdir()) == ["good", "index.html"]
 
 
-@pytest.mark.parametrize("moment", ["rendering", "assembling"])
-def test_ctrl_c_leaves_no_half_written_files(tmp_path, moment):
+@pytest.mark.parametrize("moment, sig", [("rendering", signal.SIGINT), ("assembling", signal.SIGINT),
+                                         ("rendering", signal.SIGTERM), ("rendering", signal.SIGHUP)])
+def test_ctrl_c_term_and_hup_leave_no_half_written_files_and_no_children(tmp_path, moment, sig):
+    """Ctrl-C, `kill` (TERM) and a closed terminal (HUP) all stop every manim and ffmpeg, remove
+    the work and staging folders, and exit 128 + the signal's number."""
     script = short_script(tmp_path, "short", "cat sat")
     out, tmp = tmp_path / "site", tmp_path / "tmp"
     tmp.mkdir()
@@ -277,14 +280,47 @@ def test_ctrl_c_leaves_no_half_written_files(tmp_path, moment):
     while not reached() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "the render finished before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, stderr
+    assert proc.returncode == 128 + sig, stderr
     assert "stopped" in stderr and "Traceback" not in stderr
     assert not out.exists() or list(out.iterdir()) == []
     assert list(tmp.iterdir()) == []                       # the work folders are gone too
     leftover = subprocess.run(["pgrep", "-f", str(tmp)], capture_output=True, text=True).stdout
     assert leftover == ""                                  # and so are manim and ffmpeg
+
+
+def test_two_renders_into_one_folder_wait_in_turn_and_both_land(tmp_path):
+    """The second run had failed: the first deleted its staging folder. Now it waits, and says so."""
+    out = tmp_path / "site"
+    a, b = short_script(tmp_path, "first", "cat sat"), short_script(tmp_path, "second", "sat cat")
+    argv = ["render", "--formats", "mp4", "--out", str(out), "--jobs", "1", "--no-cache"]
+    first = subprocess.Popen([str(ATTNVID), *argv, str(a)], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(Path(os.environ.get("TMPDIR", "/tmp")).glob(f"attnvid-{first.pid}-*")) and \
+            time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    second = attnvid(*argv, b)
+    first_out, first_err = first.communicate(timeout=600)
+    assert first.returncode == 0 and second.returncode == 0, (first_err, second.stderr)
+    assert f"is being written by process {first.pid}; waiting" in second.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["first", "index.html", "second"]
+    for name in ("first", "second"):
+        assert probe(out / name / f"{name}.mp4")["codec_name"] == "h264"
+
+
+def test_a_run_sweeps_the_work_folders_of_runs_killed_outright(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    left = tmp / f"attnvid-{gone.pid}-short-x1y2"
+    (left / "part0").mkdir(parents=True)
+    r = attnvid("render", short_script(tmp_path, "short", "cat sat"), "--formats", "mp4", "--out", tmp_path / "site",
+                "--no-cache", env={**os.environ, "TMPDIR": str(tmp)})
+    assert r.returncode == 0, r.stderr
+    assert list(tmp.iterdir()) == []
 
 
 def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
@@ -340,6 +376,20 @@ def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypat
     sections = json.loads((video.parent / "manifest.json").read_text(encoding="utf-8"))["sections"]
     kept = sum(len(framemd5(video.parent / s["file"])) for s in sections[:2])
     assert again[:kept] == first[:kept] and again != first
+    # 4 KB of garbage inside a cached clip: it had been served (exit 0, a short video, captions
+    # past its end); now it is dropped, said, and drawn again
+    from attnvid.publish.records import CacheEntry
+    for entry in (tmp_path / "cache").iterdir():
+        record = CacheEntry.read(entry / "clip.json")
+        if record is not None and record.name == "dot_product":
+            clip = entry / record.file
+            data = bytearray(clip.read_bytes())
+            data[len(data) // 2:len(data) // 2 + 4096] = os.urandom(4096)
+            clip.write_bytes(bytes(data))
+    calls.clear()
+    Renderer(options, Quiet()).run([script("The cat sat on your")])
+    assert calls == [["dot_product"]] and framemd5(video) == again
+    assert [n for n in options.cache.dropped if "'dot_product'" in n], options.cache.dropped
 
 
 def test_publishing_quality_is_1080p_at_30_fps(tmp_path):

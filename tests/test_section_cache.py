@@ -1,5 +1,10 @@
-"""The section cache's keys: an edit re-renders only the sections it can change."""
+"""The section cache: an edit re-renders only the sections it can change, and a damaged entry
+is dropped and drawn again, never served."""
+import json
 import os
+import subprocess
+
+import pytest
 
 from attnvid.publish.cache import SectionCache, code_version, section_keys
 from attnvid.publish.plan import plan_video
@@ -68,21 +73,90 @@ def test_a_walkthrough_beat_changes_with_any_edit(write):
     assert len(set(a.values())) == len(a) and not set(a.values()) & set(b.values())
 
 
+def tiny_clip(path, seconds=1):
+    """A real mp4 (the cache stores only clips ffprobe can read)."""
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", f"color=c=black:s=64x64:d={seconds}",
+                    "-pix_fmt", "yuv420p", str(path)], check=True)
+    return path
+
+
 def test_entries_round_trip_and_prune_oldest_first(tmp_path):
-    cache = SectionCache(tmp_path / "cache", budget=2500)
     clips = []
     for i in range(3):
-        f = tmp_path / f"c{i}.mp4"
-        f.write_bytes(bytes(1000))
+        f = tiny_clip(tmp_path / f"c{i}.mp4")
         clips.append(Clip(i, f"s{i}", f, ((0.0, 1.0, "words"),), (("beat", 0.0, 1.0),)))
-        cache.put(f"k{i}", clips[-1])
+    cache = SectionCache(tmp_path / "cache", budget=int(2.5 * clips[0].path.stat().st_size) + 1000)
+    for i, clip in enumerate(clips):
+        cache.put(f"k{i}", clip)
     got = cache.get("k1", 1, "s1")
     assert got is not None and got.cues == clips[1].cues and got.beats == clips[1].beats
-    assert got.path.read_bytes() == bytes(1000)
+    assert got.path.read_bytes() == clips[1].path.read_bytes()
     assert cache.get("k1", 1, "another name") is None and cache.get("nope", 0, "s0") is None
     os.utime(tmp_path / "cache" / "k0", (1, 1))     # k0 is the least recently used
     cache.prune()
     assert cache.get("k0", 0, "s0") is None and cache.get("k2", 2, "s2") is not None
+    assert cache.dropped == []
+
+
+def damage_garbage(entry):
+    clip = entry / "clip.mp4"
+    data = bytearray(clip.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4096] = os.urandom(min(4096, len(data) - middle))
+    clip.write_bytes(bytes(data))
+
+
+def damage_truncate(entry):
+    clip = entry / "clip.mp4"
+    clip.write_bytes(clip.read_bytes()[:len(clip.read_bytes()) // 3])
+
+
+def damage_empty(entry):
+    (entry / "clip.mp4").write_bytes(b"")
+
+
+def damage_delete(entry):
+    (entry / "clip.mp4").unlink()
+
+
+def damage_record(entry):
+    (entry / "clip.json").write_text('{"name": "s0", "file": "../../x", "cues": [[1, 0, "t"]]', encoding="utf-8")
+
+
+def damage_types(entry):
+    record = json.loads((entry / "clip.json").read_text(encoding="utf-8"))
+    record["cues"] = [["soon", "later", 3]]
+    (entry / "clip.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def damage_nothing(entry):
+    pass
+
+
+@pytest.mark.parametrize("damage", [damage_garbage, damage_truncate, damage_empty, damage_delete, damage_record,
+                                    damage_types, damage_nothing])
+def test_a_damaged_entry_is_dropped_with_a_reason_never_served(tmp_path, damage):
+    clip = Clip(0, "s0", tiny_clip(tmp_path / "c.mp4", 2), ((0.0, 1.5, "words"),), (("beat", 0.0, 2.0),))
+    cache = SectionCache(tmp_path / "cache")
+    cache.put("k0", clip)
+    damage(tmp_path / "cache" / "k0")
+    got = cache.get("k0", 0, "s0")
+    if damage is damage_nothing:
+        assert got is not None and cache.dropped == []
+        return
+    assert got is None
+    assert not (tmp_path / "cache" / "k0").exists()            # gone, so the next render stores a good one
+    assert len(cache.dropped) == 1 and "section 's0' was damaged" in cache.dropped[0], cache.dropped
+    cache.put("k0", clip)
+    assert cache.get("k0", 0, "s0") is not None
+
+
+def test_a_clip_ffprobe_cannot_read_is_not_stored(tmp_path):
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(os.urandom(4096))
+    cache = SectionCache(tmp_path / "cache")
+    cache.put("k0", Clip(0, "s0", bad, (), ()))
+    assert cache.get("k0", 0, "s0") is None and cache.dropped == []
 
 
 def test_the_code_version_covers_what_draws_and_not_what_publishes(tmp_path):

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..script import Script
 from ..story import EXPLAINER, WALKTHROUGH
+from . import media
 from .plan import Video
 from .records import CacheEntry
 from .worker import Clip
@@ -37,9 +38,14 @@ from .worker import Clip
 DEFAULT_BUDGET = 2 * 1024 ** 3
 
 
-def default_root() -> Path:
+def cache_home() -> Path:
+    """$XDG_CACHE_HOME/attnvid, else ~/.cache/attnvid: the section cache and the render locks."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "attnvid" / "sections"
+    return Path(base) / "attnvid"
+
+
+def default_root() -> Path:
+    return cache_home() / "sections"
 
 
 # Under attnvid, what only publishes finished frames (the bundle, its pages, the command line):
@@ -110,23 +116,58 @@ def section_keys(video: Video, script: Script, quality: str, transparent: bool, 
     return keys
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 class SectionCache:
+    """Clips by section key. Each entry records what its clip was when stored (SHA-256, bytes,
+    duration, measured by ffprobe then); `get` serves only a clip that still matches, and drops
+    any other entry, saying so in `dropped`, so a damaged clip costs one re-render, not a bad
+    video now and failed renders after."""
+
     def __init__(self, root: Path | None = None, budget: int = DEFAULT_BUDGET):
         self.root = Path(root) if root else default_root()
         self.budget = budget
+        self.dropped: list[str] = []        # why each damaged entry was dropped, for the user
 
     def get(self, key: str, index: int, name: str) -> Clip | None:
         entry = self.root / key
+        if not entry.exists():
+            return None
         meta = CacheEntry.read(entry / "clip.json")
-        if meta is None or meta.name != name or not (entry / meta.file).exists():
+        if meta is None:
+            return self._drop(entry, name, "its record is missing or malformed")
+        if meta.name != name:
             return None
+        clip = entry / meta.file
         try:
+            size = clip.stat().st_size
+            if size != meta.size:
+                return self._drop(entry, name, f"its clip is {size} bytes, not the {meta.size} stored")
+            if _sha256(clip) != meta.sha256:
+                return self._drop(entry, name, "its clip's checksum differs from the one stored")
             os.utime(entry)        # recently used: pruned last
-        except OSError:
-            return None
-        return Clip(index, name, entry / meta.file, meta.cues, meta.beats)
+        except OSError as e:
+            return self._drop(entry, name, f"its clip cannot be read ({e.strerror or e})")
+        return Clip(index, name, clip, meta.cues, meta.beats)
+
+    def _drop(self, entry: Path, name: str, why: str) -> None:
+        self.dropped.append(f"the cached clip of section '{name}' was damaged ({why}); dropped it, rendering again")
+        shutil.rmtree(entry, ignore_errors=True)
+        return None
 
     def put(self, key: str, clip: Clip) -> None:
+        """Store a clip ffprobe can read, with its checksum and duration; a clip it cannot read
+        is not stored (the render that made it fails on it anyway)."""
+        try:
+            duration = media.probe(clip.path)["duration"]
+        except (media.MediaError, ValueError, KeyError, IndexError):
+            return
         self.root.mkdir(parents=True, exist_ok=True)
         entry = self.root / key
         tmp = self.root / f".tmp-{key}-{uuid.uuid4().hex[:8]}"
@@ -134,7 +175,8 @@ class SectionCache:
             tmp.mkdir()
             file = f"clip{clip.path.suffix}"
             shutil.copyfile(clip.path, tmp / file)
-            CacheEntry(clip.name, file, clip.cues, clip.beats).write(tmp / "clip.json")
+            CacheEntry(clip.name, file, clip.cues, clip.beats, _sha256(tmp / file), (tmp / file).stat().st_size,
+                       duration).write(tmp / "clip.json")
             if entry.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             os.replace(tmp, entry)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;background:#fafafa}
@@ -45,9 +46,16 @@ function addCues(video, cues, show) {
 """
 
 
+def href(path: str) -> str:
+    """A relative path as an attribute value: percent-encoded first (a script named `cat#sat`
+    or `my cat` gives files whose '#' would start a fragment and whose space ends a Markdown
+    link), then HTML-escaped."""
+    return html.escape(quote(path, safe="/"), quote=True)
+
+
 def video_tag(m: dict, prefix: str = "", indent: str = "") -> str:
     """The <video> element for a bundle's manifest; `prefix` is the path to the bundle folder."""
-    a = lambda name: html.escape(prefix + name, quote=True)  # noqa: E731
+    a = lambda name: href(prefix + name)  # noqa: E731
     lines = [f'<video controls preload="metadata" playsinline width="{m["width"]}" height="{m["height"]}"'
              f' poster="{a(m["files"]["poster"])}">']
     for kind, mime in (("mp4", "video/mp4"), ("webm", "video/webm")):
@@ -65,7 +73,7 @@ def snippets(m: dict) -> dict[str, str]:
     title = m["title"]
     shown = m["files"].get("gif", m["files"]["poster"])
     target = m["files"].get("mp4", m["files"].get("webm"))
-    markdown = f"[![{_md(title)}]({prefix}{shown})]({prefix}{target})"
+    markdown = f"[![{_md(title)}]({quote(prefix + shown, safe='/')})]({quote(prefix + target, safe='/')})"
     return {"html": video_tag(m, prefix), "markdown": markdown}
 
 
@@ -76,11 +84,11 @@ def _md(text: str) -> str:
 def index_page(m: dict) -> str:
     title = html.escape(m["title"])
     snip = snippets(m)
-    files = "".join(f'<tr><td><a href="{html.escape(f, quote=True)}">{html.escape(f)}</a></td>'
+    files = "".join(f'<tr><td><a href="{href(f)}">{html.escape(f)}</a></td>'
                     f'<td>{_size(m["sizes"][f])}</td></tr>' for f in sorted(m["sizes"]))
     sections = ""
     if m["sections"]:
-        rows = "".join(f'<li><a href="{html.escape(s["file"], quote=True)}">{html.escape(s["name"])}</a> '
+        rows = "".join(f'<li><a href="{href(s["file"])}">{html.escape(s["name"])}</a> '
                        f'<span class="muted">{s["duration"]:.1f} s</span></li>' for s in m["sections"])
         lecture = ('<p><a href="presenter.html">Presenter mode</a>: one clip at a time; → / space / click '
                    'for the next, ← for the previous.</p>' if m["files"].get("presenter") else "")
@@ -93,7 +101,7 @@ def index_page(m: dict) -> str:
 <h1>{title}</h1>
 {video_tag(m)}
 <p class="muted">{m["duration"]:.1f} s · {m["width"]}×{m["height"]} · {m["fps"]:g} fps · captions in
-<a href="{html.escape(m["files"]["vtt"], quote=True)}">WebVTT</a> and <a href="{html.escape(m["files"]["srt"], quote=True)}">SRT</a></p>
+<a href="{href(m["files"]["vtt"])}">WebVTT</a> and <a href="{href(m["files"]["srt"])}">SRT</a></p>
 <h2>Embed it</h2>
 <p>HTML (copy the <code>{html.escape(m["name"])}</code> folder next to your page):</p>
 <textarea readonly rows="8" id="snippet-html">{html.escape(snip["html"])}</textarea>
@@ -116,7 +124,7 @@ track.addEventListener("error", () => {{ track.track.mode = "disabled"; addCues(
 
 def presenter_page(m: dict) -> str:
     """Plays the section clips one at a time and waits at the end of each for the presenter."""
-    clips = [{"src": s["file"], "name": s["name"], "cues": s["cues"]} for s in m["sections"]]
+    clips = [{"src": quote(s["file"], safe="/"), "name": s["name"], "cues": s["cues"]} for s in m["sections"]]
     title = html.escape(m["title"])
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -178,7 +186,7 @@ show(Number.isFinite(start) ? start - 1 : 0);
 def folder_index(manifests: list[dict]) -> str:
     """The top page of the output folder: every bundle in it."""
     items = "".join(
-        f'<li><a href="{html.escape(m["name"], quote=True)}/index.html">{html.escape(m["title"])}</a> '
+        f'<li><a href="{href(m["name"] + "/index.html")}">{html.escape(m["title"])}</a> '
         f'<span class="muted">{m["duration"]:.0f} s · {html.escape(m["name"])}</span></li>' for m in manifests)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Self-attention videos</title><style>{_STYLE}</style></head>

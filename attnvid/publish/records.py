@@ -16,7 +16,9 @@ The environment `attnvid render` gives the manim process it starts is named here
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -95,31 +97,53 @@ class Timeline:
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """A cached section clip: the clip's file name in the entry folder, and its captions and
-    beats relative to the clip's start (as in worker.Clip)."""
+    """A cached section clip: the clip's file name in the entry folder, its captions and beats
+    relative to the clip's start (as in worker.Clip), and what the clip was when stored (its
+    SHA-256, bytes and duration), so a damaged clip is caught before it is served."""
 
     name: str
     file: str
     cues: tuple[tuple[float, float, str], ...] = ()
     beats: tuple[tuple[str, float, float], ...] = ()
+    sha256: str = ""
+    size: int = 0
+    duration: float = 0.0
 
     def __post_init__(self):
         object.__setattr__(self, "cues", _tuples(self.cues))
         object.__setattr__(self, "beats", _tuples(self.beats))
 
     def as_json(self) -> dict:
-        return {"name": self.name, "file": self.file, "cues": self.cues, "beats": self.beats}
+        return {"name": self.name, "file": self.file, "cues": self.cues, "beats": self.beats,
+                "sha256": self.sha256, "size": self.size, "duration": self.duration}
 
     def write(self, path) -> None:
         write_atomic(path, json.dumps(self.as_json(), ensure_ascii=False))
 
     @classmethod
     def read(cls, path) -> Optional["CacheEntry"]:
+        """The record at `path`, or None unless every field has its type and sense: a record
+        someone edited or truncated is a miss, never an error in a worker thread."""
         try:
             data = _read_json(path)
-            return cls(data["name"], data["file"], data["cues"], data["beats"])
+            entry = cls(data["name"], data["file"], data["cues"], data["beats"], data["sha256"],
+                        data["size"], data["duration"])
         except _UNREADABLE:
             return None
+        return entry if entry._sound() else None
+
+    def _sound(self) -> bool:
+        def seconds(x) -> bool:
+            return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0
+        return (isinstance(self.name, str) and isinstance(self.file, str)
+                and re.fullmatch(r"clip\.(mp4|mov)", self.file) is not None
+                and isinstance(self.sha256, str) and re.fullmatch(r"[0-9a-f]{64}", self.sha256) is not None
+                and isinstance(self.size, int) and self.size > 0
+                and seconds(self.duration) and self.duration > 0
+                and all(len(c) == 3 and seconds(c[0]) and seconds(c[1]) and c[0] <= c[1] <= self.duration + 1
+                        and isinstance(c[2], str) for c in self.cues)
+                and all(len(b) == 3 and isinstance(b[0], str) and seconds(b[1]) and seconds(b[2])
+                        and b[1] <= b[2] <= self.duration + 1 for b in self.beats))
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from ..problems import ScriptError
-from . import media, pages, process
+from . import guard, media, pages, process
 from .bundle import Bundle
 from .cache import SectionCache, code_version, section_keys
 from .plan import Video, plan_video, processes_per_video, split
@@ -59,9 +59,10 @@ class Renderer:
 
     POST_STEPS = 4   # join, captions and poster, formats, pages
 
-    def __init__(self, options: Options, progress):
+    def __init__(self, options: Options, progress, note: Callable[[str], None] = lambda text: None):
         self.o = options
         self.progress = progress
+        self.note = note          # a line for the user, shown above the progress bars
         self.slots = threading.BoundedSemaphore(max(1, options.jobs))   # processes at once
         self._code = code_version() if options.cache is not None else ""
 
@@ -69,11 +70,14 @@ class Renderer:
     def run(self, paths: list[str]) -> list[Outcome]:
         outcomes, videos = self._plan(paths)
         self.o.out.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(self.o.out)
-        jobs = [self._job(v) for v in videos]
-        self._share_out(jobs)
-        outcomes.update(self._drive(jobs))
-        self._write_folder_index()
+        waiting = lambda holder: self.note(f"{self.o.out} is being written by {holder}; waiting for it to finish")  # noqa: E731
+        with guard.output_lock(self.o.out, waiting):
+            guard.sweep_dead_work_folders()
+            _remove_stale_staging(self.o.out)       # only a dead run can have left any: we hold the lock
+            jobs = [self._job(v) for v in videos]
+            self._share_out(jobs)
+            outcomes.update(self._drive(jobs))
+            self._write_folder_index()
         if self.o.cache is not None:
             self.o.cache.prune()
         return [outcomes[p] if p in outcomes else outcomes[str(Path(p))] for p in paths]
@@ -158,7 +162,7 @@ class Renderer:
     # -- one video ----------------------------------------------------------------------
     def _video(self, job: _Job) -> Outcome:
         v = job.video
-        work = Path(tempfile.mkdtemp(prefix=f"attnvid-{v.name}-"))
+        work = guard.work_folder(v.name)
         staging = self.o.out / f"{STAGING}{v.name}-{os.getpid()}"
         try:
             clips = self._render(job, work)
