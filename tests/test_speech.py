@@ -26,6 +26,7 @@ UNSPOKEN = "[]→·×ᵀ_|√≈=∑Σ−"        # what a voice reads badly or 
     ("from 0.65 to 1.00; weights 0.20 and 10.40", "from 0.65 to 1; weights 0.2 and 10.4"),
     ("28° apart, cat's, −1.5", "28° apart, cat's, -1.5"),
     ("Here cat and typed are 28° apart.", "Here cat and typed are 28° apart."),   # plain text is left alone
+    ("1° apart, not 11° or 2.1°", "1 degree apart, not 11° or 2.1°"),
 ])
 def test_each_rule(written, said):
     assert speakable(written) == said

@@ -3,7 +3,8 @@
 A text-to-speech voice reads symbols badly or not at all: "→" as "right arrow", "[1.00, 0.60]"
 as "one point zero zero ...", "·" as nothing, "W_search" letter by letter, "e.g." as "e g".
 `speakable` rewrites exactly those, by rules a test pins one by one, and leaves the rest (words,
-plain decimals, "28°", "cat's", "-1", which voices read well) as written. It only reads text:
+plain decimals, "28°" (but "1°", which Piper says as "one degrees"), "cat's", "-1", which
+voices read well) as written. It only reads text:
 numbers are never recomputed, so what is said is what the caption shows.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ _FRACTION = re.compile(r"(?<![\d./])(\d)/(\d)(?![\d/])")
 _LENGTH = re.compile(r"\|\s*([^|\s][^|]{0,20}?)\s*\|")             # |a| -> the length of a
 _PRODUCT = re.compile(r"(the length of \w+) (?=the length of|cos|sin)")
 _SUBSCRIPT = re.compile(r"\b([A-Za-z])_([A-Za-z]+)\b")              # W_search -> W search
+_ONE_DEGREE = re.compile(r"(?<![\d.])(-?)1°")                     # the voice says "one degrees"
 _SPACES = re.compile(r"\s+")
 
 
@@ -57,4 +59,5 @@ def speakable(text: str) -> str:
         text = text.replace(symbol, said)
     text = _SUBSCRIPT.sub(r"\1 \2", text)
     text = _DECIMAL.sub(_plain_number, text)
+    text = _ONE_DEGREE.sub(r"\g<1>1 degree", text)
     return _SPACES.sub(" ", text).strip()
