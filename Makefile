@@ -28,10 +28,11 @@ test: setup
 test-quick: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-# The full explainer at publishing quality (1080p, 30 fps) into media/explainer/: the mp4, its captions, one clip
-# per section, a page and a presenter page. Sections render in parallel; unchanged ones are cached.
+# The full explainer at publishing quality (1080p, 30 fps), narrated, into media/explainer/: the mp4 (AAC speech),
+# the webm (Opus), its captions, one clip per section, a page and a presenter page. Sections render in
+# parallel; unchanged ones are cached, and so is every spoken line.
 video: setup
-	$(BIN)/attnvid render scripts/explainer.yaml --quality p --formats mp4 --out media
+	$(BIN)/attnvid render scripts/explainer.yaml --quality p --formats mp4,webm --out media
 
 # Every shipped video with all its web formats into site/, ready to publish.
 site: setup

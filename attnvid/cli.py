@@ -85,9 +85,16 @@ def _render(args) -> int:
     if problem:
         print(escaped(f"attnvid render: --out {args.out}: {problem}"), file=sys.stderr)
         return 2
+    from .narration.synthesis import BUNDLED, NO_VOICE
+    if args.voice is not None and args.voice not in (*BUNDLED, NO_VOICE) and not args.voice.endswith(".onnx"):
+        print(escaped(f"attnvid render: --voice {args.voice}: give {', '.join((*BUNDLED, NO_VOICE))} or the path "
+                      "of a Piper voice file (.onnx)"), file=sys.stderr)
+        return 2
     options = Options(out=Path(args.out), quality=args.quality, formats=formats,
                       transparent=args.transparent, jobs=args.jobs,
-                      cache=None if args.no_cache else SectionCache())
+                      cache=None if args.no_cache else SectionCache(),
+                      voice=str(Path(args.voice).resolve()) if args.voice and args.voice.endswith(".onnx")
+                      else args.voice)
     err = Console(stderr=True)
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("{task.fields[status]}"))
@@ -124,6 +131,36 @@ def _render(args) -> int:
                 print(escaped(f"{o.script}: FAILED: {line}"), file=sys.stderr)
             status = max(status, 2 if o.script_problem else 1)
     return status
+
+
+def _say(args) -> int:
+    from .narration.say import say
+    from .narration.synthesis import NO_VOICE, VoiceMissing, find_voice
+    from .publish.worker import RenderError
+    from .script import load_script
+
+    try:
+        script = load_script(args.script)
+    except ScriptError as e:
+        return print_problems(e)
+    choice = args.voice or script.voice
+    try:
+        voice = find_voice(choice)
+    except VoiceMissing as e:
+        print(escaped(f"attnvid say: {e}"), file=sys.stderr)
+        return 2
+    if voice is None:
+        print(f"attnvid say: the voice is {NO_VOICE!r}, so there is nothing to say; pass --voice joe", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path(f"{Path(args.script).stem}-narration.wav")
+    try:
+        said = say(args.script, voice, out)
+    except (RenderError, OSError, RuntimeError) as e:
+        print(escaped(f"attnvid say: {e}"), file=sys.stderr)
+        return 1
+    print(escaped(f"{said.wav}: {said.lines} lines, {said.seconds:.1f} s, {said.loudness.integrated:.1f} LUFS, "
+                  f"true peak {said.loudness.true_peak:.1f} dBTP; subtitles in {said.srt}"))
+    return 0
 
 
 def _unusable_out(out: Path) -> str:
@@ -196,10 +233,20 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
                    help="processes at once (default: the number of cores); one video is split by section "
                         "when there are more processes than videos")
+    r.add_argument("--voice", metavar="VOICE", default=None,
+                   help="who narrates: joe (the default), none (silent), or a Piper .onnx voice file; "
+                        "overrides the scripts' `voice:`")
     r.add_argument("--no-cache", action="store_true",
                    help="render every section again (by default, sections whose inputs and our code are "
                         "unchanged come from the cache in $XDG_CACHE_HOME/attnvid, else ~/.cache/attnvid)")
     r.set_defaults(run=_render)
+
+    s = sub.add_parser("say", help="the narration alone, as the video will say it: a WAV and its .srt")
+    s.add_argument("script", metavar="SCRIPT")
+    s.add_argument("--voice", metavar="VOICE", default=None, help="joe (the default) or a Piper .onnx voice file; "
+                   "overrides the script's `voice:`")
+    s.add_argument("--out", metavar="FILE.wav", default=None, help="default: SCRIPT's name + -narration.wav")
+    s.set_defaults(run=_say)
     return p
 
 

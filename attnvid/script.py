@@ -13,6 +13,7 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from functools import cached_property
 from types import MappingProxyType
 from typing import Mapping, Optional
@@ -22,12 +23,13 @@ from attnmath.shown import shown_trace
 
 from .problems import Problem, Problems, ScriptError, Suggester, Where, listing
 from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
+from .narration.synthesis import BUNDLED, DEFAULT_VOICE, NO_VOICE
 from .story.length import estimated_seconds
 from .yamlnodes import Node, read_nodes
 
 
 MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
-PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections")
+PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections", "voice")
 SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
 CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
 PACE_RANGE = (0.25, 4.0)
@@ -106,6 +108,7 @@ class Script:
     pace: float = 1.0                        # multiplies every run time and pause
     captions: str = "screen"
     sections: tuple[str, ...] = field(default_factory=lambda: EXPLAINER.names)   # the explainer's, in order
+    voice: str = DEFAULT_VOICE               # who narrates: "joe", "none" or a Piper .onnx path (resolved)
 
     def trace(self, phrase: Phrase) -> PhraseTrace:
         m = self.model
@@ -398,7 +401,22 @@ class _ScriptReader:
             out["narration"] = self._narration(root.value["narration"], _phrase_count(root) > 1)
         if "sections" in root.value:
             out["sections"] = self._sections(root.value["sections"])
+        if "voice" in root.value:
+            out["voice"] = self._voice(root.value["voice"])
         return {k: v for k, v in out.items() if v is not None}
+
+    def _voice(self, node: Node) -> Optional[str]:
+        """A voice we ship by name, "none", or a Piper .onnx file (relative to the script's
+        folder). Whether it is installed is the render's question: without it, the render says
+        how to get it and comes out silent."""
+        value = self.text(node, "voice", 300)
+        if value is None or value in (*BUNDLED, NO_VOICE):
+            return value
+        if not value.endswith(".onnx"):
+            self.problems.add(node.where, f"voice '{value}' is not one of {', '.join((*BUNDLED, NO_VOICE))} nor "
+                                          "a Piper voice file (.onnx)" + self.did_you_mean(value, (*BUNDLED, NO_VOICE)))
+            return None
+        return str((Path(self.path).parent / Path(value).expanduser()).resolve())
 
     def _narration(self, node: Node, several_phrases: bool) -> Optional[Mapping[str, str]]:
         """Caption overrides, each checked against the placeholders of the beat or section it

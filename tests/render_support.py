@@ -126,6 +126,7 @@ def wait_for(driver, script, ok, timeout=20):
 MANIFEST_KEYS = ["name", "title", "script", "quality", "transparent", "captions_on_screen", "width", "height", "fps",
                  "duration", "files", "sections", "cues", "gif_span", "sizes"]
 SECTION_KEYS = ["name", "file", "start", "duration", "cues"]
+NARRATED_KEYS = ["voice", "loudness"]     # after those, only in a narrated bundle
 
 
 def readme_bundle_files() -> set[str]:

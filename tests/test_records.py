@@ -9,7 +9,7 @@ import pytest
 from attnvid.publish import pages
 from attnvid.publish.records import CacheEntry, Manifest, Section, Timeline, write_atomic
 from conftest import ROOT
-from render_support import MANIFEST_KEYS, SECTION_KEYS, readme_bundle_files
+from render_support import MANIFEST_KEYS, NARRATED_KEYS, SECTION_KEYS, readme_bundle_files
 
 # A manifest.json written by `attnvid render scripts/cat_sat.yaml` before these records existed.
 SAMPLE = ROOT / "tests" / "reference" / "manifest_cat_sat.json"
@@ -37,6 +37,15 @@ def test_a_timeline_not_yet_written_or_unreadable_is_empty(tmp_path, text):
     assert Timeline.read(path) == Timeline() and Timeline().sections == ()
 
 
+def test_spoken_lines_go_through_a_timeline_and_a_cache_entry_unchanged(tmp_path):
+    spoken = [(0, 0.25, 2.5, "W_search → [1.00, 0.60]", "W search leads to 1 and 0.6")]
+    Timeline(True, [("title", 0.0)], [(0, 0.0, 3.0, "x")], [("title", 0.0, 3.0)], spoken).write(tmp_path / "t.json")
+    assert Timeline.read(tmp_path / "t.json").spoken == tuple(map(tuple, spoken))
+    entry = CacheEntry("title", "clip.mp4", [], [], "ab" * 32, 10, 3.0, [(0.25, 2.5, "x", "y")])
+    entry.write(tmp_path / "clip.json")
+    assert CacheEntry.read(tmp_path / "clip.json") == entry
+
+
 def test_a_cache_entry_reads_back_and_a_broken_one_is_none(tmp_path):
     entry = CacheEntry("dot_product", "clip.mp4", [(0.0, 1.5, "words")], [("dot_product", 0.0, 1.5)],
                        "ab" * 32, 1234, 1.5)
@@ -52,7 +61,9 @@ def test_a_cache_entry_reads_back_and_a_broken_one_is_none(tmp_path):
     good = json.loads(json.dumps(entry.as_json()))
     for broken in ({"file": "../../etc/passwd"}, {"sha256": "xyz"}, {"size": 0}, {"duration": float("nan")},
                    {"cues": [[2.0, 1.0, "ends before it starts"]]}, {"cues": [["soon", 1.0, "t"]]},
-                   {"beats": [[1, 0.0, 1.0]]}, {"cues": [[0.0, 99.0, "past the clip's end"]]}, {"name": 3}):
+                   {"beats": [[1, 0.0, 1.0]]}, {"cues": [[0.0, 99.0, "past the clip's end"]]}, {"name": 3},
+                   {"spoken": [[0.0, 1.0, "words"]]}, {"spoken": [[1.0, 0.5, "words", "words"]]},
+                   {"spoken": [[0.0, 1.0, "words", None]]}):
         path.write_text(json.dumps({**good, **broken}), encoding="utf-8")
         assert CacheEntry.read(path) is None, broken
     path.write_text("[1, 2]", encoding="utf-8")
@@ -83,7 +94,7 @@ def test_every_manifest_field_the_pages_read_is_written():
     source = (ROOT / "attnvid" / "publish" / "pages.py").read_text(encoding="utf-8")
     used = set(re.findall(r'\bm\["(\w+)"\]', source)) | set(re.findall(r'\bm\.get\("(\w+)"', source))
     assert {"title", "files", "sections", "cues", "sizes", "captions_on_screen"} <= used     # the pattern finds them
-    assert used <= set(MANIFEST_KEYS)
+    assert used <= set(MANIFEST_KEYS + NARRATED_KEYS)
     assert set(re.findall(r'\bs\["(\w+)"\]', source)) <= set(SECTION_KEYS)
     m = Manifest.read(SAMPLE).as_json()
     pages.index_page(m), pages.presenter_page(m), pages.folder_index([m])     # and they take the record's JSON

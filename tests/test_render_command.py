@@ -29,6 +29,7 @@ SHORT = """\
 model: {model}
 phrase: {phrase}
 pace: 0.4
+voice: {voice}
 """
 
 
@@ -41,9 +42,10 @@ class Quiet:
     def update(self, *a, **k): pass
 
 
-def short_script(folder: Path, name: str, phrase: str) -> Path:
+def short_script(folder: Path, name: str, phrase: str, voice: str = "none") -> Path:
+    """A quick script; silent unless asked (narration sets the pace: speech does not speed up)."""
     path = folder / f"{name}.yaml"
-    path.write_text(SHORT.format(model=SCRIPTS / "model.yaml", phrase=phrase), encoding="utf-8")
+    path.write_text(SHORT.format(model=SCRIPTS / "model.yaml", phrase=phrase, voice=voice), encoding="utf-8")
     return path
 
 
@@ -56,10 +58,11 @@ def framemd5(video: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """CatSat alone with --jobs 2: its sections are shared out between two processes."""
+    """CatSat alone with --jobs 2: its sections are shared out between two processes. Silent,
+    so its frames are manim's own render's (test_narrated_render.py hears the narrated one)."""
     out = tmp_path_factory.mktemp("site")
     r = attnvid("render", SCRIPTS / "cat_sat.yaml", "--formats", "mp4,webm,gif", "--out", out, "--jobs", "2",
-                "--no-cache")
+                "--no-cache", "--voice", "none")
     assert r.returncode == 0, r.stderr
     bundle = out / "cat_sat"
     return bundle, json.loads((bundle / "manifest.json").read_text(encoding="utf-8")), r
@@ -324,7 +327,8 @@ def test_a_run_sweeps_the_work_folders_of_runs_killed_outright(tmp_path):
 
 
 def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
-    script = short_script(tmp_path, "clear", "cat sat")
+    """Narrated too: the .mov, its webm and the flattened mp4 all carry the speech."""
+    script = short_script(tmp_path, "clear", "cat sat", voice="joe")
     r = attnvid("render", script, "--transparent", "--formats", "mp4,webm", "--out", tmp_path / "site", "--jobs", "2",
                 "--no-cache")
     assert r.returncode == 0, r.stderr
@@ -341,6 +345,10 @@ def test_transparent_gives_alpha_in_the_mov_and_the_webm(tmp_path):
                           "-f", "rawvideo", "-pix_fmt", "rgba", "-"], check=True, capture_output=True).stdout
     alpha = raw[3::4]
     assert alpha.count(0) > 0.5 * len(alpha)
+    for f in ("clear.mov", "clear.webm", "clear.mp4"):
+        codecs = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries", "stream=codec_name",
+                                 "-of", "csv=p=0", str(bundle / f)], capture_output=True, text=True).stdout.split()
+        assert codecs == (["opus"] if f.endswith("webm") else ["aac"]), f
 
 
 def test_the_section_cache_renders_only_what_an_edit_changed(tmp_path, monkeypatch):
@@ -396,7 +404,7 @@ def test_publishing_quality_is_1080p_at_30_fps(tmp_path):
     """`--quality p`, what `make video` uses: full HD for sharp text, 30 frames a second."""
     path = tmp_path / "publish.yaml"
     path.write_text(f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\npace: 0.3\nphrases:\n  - The cat sat on the\n"
-                    "sections: [names]\n", encoding="utf-8")
+                    "sections: [names]\nvoice: none\n", encoding="utf-8")
     r = attnvid("render", path, "--quality", "p", "--formats", "mp4", "--out", tmp_path / "site", "--no-cache")
     assert r.returncode == 0, r.stderr
     video = probe(tmp_path / "site" / "publish" / "publish.mp4")

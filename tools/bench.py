@@ -8,7 +8,10 @@ the same frames with ffmpeg alone: the floor, what any renderer must at least pa
 It reports wall time, video seconds, wall time / running time, wall time / floor, peak memory
 (the largest single process) and frames per second; the median of several runs, with min-max.
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
-phrase, render again. Writes bench-out/bench.json and bench-out/bench.md and prints the table.
+phrase, render again; and the narration: `attnvid say` on the explainer with an empty speech
+cache (every line synthesised by Piper) and again with it full. `attnvid render` narrates with
+the default voice, from the speech cache the earlier runs filled. Writes bench-out/bench.json and
+bench-out/bench.md and prints the table.
 
     python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--only attnvid] [--case Explainer] [--out bench-out]
 """
@@ -123,7 +126,24 @@ def edit_to_preview() -> dict:
     return {"manim": manim_wall, "attnvid_cached": cached_wall}
 
 
-def table(results, edit) -> str:
+def narration() -> dict:
+    """`attnvid say scripts/explainer.yaml`: cold (an empty speech cache), then cached."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
+        cmd = [str(BIN / "attnvid"), "say", "scripts/explainer.yaml", "--out", str(Path(tmp) / "explainer.wav")]
+        cold, cold_rss = timed(cmd, env)
+        cached, _ = timed(cmd, env)
+        seconds = probe_audio(Path(tmp) / "explainer.wav")
+    return {"cold": cold, "cached": cached, "peak_mib": cold_rss, "narration_seconds": seconds}
+
+
+def probe_audio(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
+def table(results, edit, said=None) -> str:
     lines = ["| video | quality | how | wall (median, min-max) | video s | × running time | × floor | floor s | peak MiB | frames/s |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
@@ -136,6 +156,11 @@ def table(results, edit) -> str:
         lines.append("")
         lines.append(f"Edit one phrase of scripts/explainer.yaml, then a fresh -ql preview: {edit['manim']:.1f} s "
                      f"with plain manim, {edit['attnvid_cached']:.1f} s with `attnvid render` and its section cache.")
+    if said is not None:
+        lines.append("")
+        lines.append(f"Narration of the explainer ({said['narration_seconds']:.0f} s of speech), `attnvid say`: "
+                     f"{said['cold']:.1f} s with an empty speech cache, {said['cached']:.1f} s with it full "
+                     f"(peak {said['peak_mib']} MiB).")
     return "\n".join(lines)
 
 
@@ -167,11 +192,12 @@ def main():
         print(f"rendering {name} at -q{quality} with {way}, {runs} run(s)...", file=sys.stderr, flush=True)
         results.append(measure(name, scene_file, scene, script, quality, runs, way))
     edit = None if args.quick or args.publishing_only else edit_to_preview()
+    said = None if args.quick or args.publishing_only else narration()
     out = Path(args.out)
     out.mkdir(exist_ok=True)
-    report = {"machine": machine(), "results": results, "edit_to_preview_seconds": edit}
+    report = {"machine": machine(), "results": results, "edit_to_preview_seconds": edit, "narration_seconds": said}
     (out / "bench.json").write_text(json.dumps(report, indent=2))
-    md = f"Measured on {report['machine']}.\n\n" + table(results, edit) + "\n"
+    md = f"Measured on {report['machine']}.\n\n" + table(results, edit, said) + "\n"
     (out / "bench.md").write_text(md)
     print(md)
 

@@ -3,16 +3,21 @@
 write_media (ffmpeg work; the renderer holds a process slot for it): join the clips into the
 master video, copy each clip as a faststart section clip with its own .vtt, write the captions
 (.srt, .vtt), the poster and the web formats (webm, gif; for a transparent render an mp4 laid
-on the background). write_pages: the presenter page, the file sizes, the page and the manifest.
+on the background). Narrated, one narration track is laid for the whole video first
+(attnvid.narration.track) and every video file but the gif carries it or its section's slice;
+the captions then follow the voice: each cue spans its phrase's speech. write_pages: the presenter page, the file sizes, the page and the manifest.
 Every step writes into `folder`, a staging folder the renderer renames into place once whole.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
+import tempfile
 from pathlib import Path
 from typing import Callable
 
+from ..narration import track
+from ..narration.synthesis import Narrator, Voice
 from ..story import gif_beats, poster_beat
 from . import captions, media, pages
 from .captions import Cue
@@ -72,11 +77,15 @@ class Bundle:
     """One video's bundle, written into `folder`. `status(text, advance)` reports each step."""
 
     def __init__(self, video: Video, folder: Path, quality: str = "l", formats: tuple[str, ...] = ("mp4", "webm"),
-                 transparent: bool = False, status: Callable[[str, int], None] = lambda text, advance: None):
+                 transparent: bool = False, status: Callable[[str, int], None] = lambda text, advance: None,
+                 voice: Voice | None = None):
         self.video, self.folder = video, folder
         self.quality, self.formats, self.transparent = quality, formats, transparent
         self.status = status
+        self.voice = voice                           # None: a silent bundle
         self.ext = "mov" if transparent else "mp4"     # the master and the section clips
+        self._track: Path | None = None              # the normalised narration, while writing media
+        self.loudness: track.Loudness | None = None
 
     def path(self, file: str) -> Path:
         return self.folder / file
@@ -87,27 +96,54 @@ class Bundle:
         v = self.video
         self.status("joining sections", 0)
         master = f"{v.name}.{self.ext}"
-        media.join([c.path for c in clips], self.path(master))
-        self.status("captions and poster", 1)
-        info = media.probe(self.path(master))
-        duration = info["duration"]
-        sections, cues, beats = self.write_sections(clips)
-        cues = [Cue(q.start, min(q.end, duration), q.text) for q in cues]
-        files = {**self.write_captions(cues), **self.write_poster(master, beats, duration), self.ext: master}
-        self.status("web formats", 1)
-        formats, gif_span = self.write_web_formats(master, beats, duration)
+        with tempfile.TemporaryDirectory(prefix="attnvid-narration-") as work:
+            media.join([c.path for c in clips], self.path(master))
+            self.status("captions and poster", 1)
+            info = media.probe(self.path(master))
+            duration = info["duration"]
+            lengths = [media.probe(c.path)["duration"] for c in clips]
+            if self.voice is not None and any(c.spoken for c in clips):
+                self._track = self.write_narration(clips, lengths, duration, Path(work))
+                silent = self.path(master).with_name(f".silent-{master}")
+                self.path(master).rename(silent)
+                media.with_audio(silent, self._track, self.path(master))
+                silent.unlink()
+            sections, cues, beats = self.write_sections(clips, lengths)
+            cues = [Cue(q.start, min(q.end, duration), q.text) for q in cues]
+            files = {**self.write_captions(cues), **self.write_poster(master, beats, duration), self.ext: master}
+            self.status("web formats", 1)
+            formats, gif_span = self.write_web_formats(master, beats, duration)
+            self._track = None
         return Manifest(v.name, v.title, str(v.script_path), self.quality, self.transparent, v.captions_on_screen,
                         int(info["width"]), int(info["height"]), _fraction(info["r_frame_rate"]),
-                        round(duration, 3), {**files, **formats}, sections, _rounded(cues), gif_span)
+                        round(duration, 3), {**files, **formats}, sections, _rounded(cues), gif_span,
+                        voice=self.voice.name if self._narrated(clips) else None,
+                        loudness=(self.loudness.integrated, self.loudness.true_peak) if self.loudness else None)
 
-    def write_sections(self, clips: list[Clip]) -> tuple[list[Section], list[Cue], Beats]:
+    def _narrated(self, clips: list[Clip]) -> bool:
+        return self.voice is not None and any(c.spoken for c in clips)
+
+    def write_narration(self, clips: list[Clip], lengths: list[float], duration: float, work: Path) -> Path:
+        """The whole video's narration (track.py): each clip's spoken lines at their place on the
+        video's clock, normalised; the WAV's path (in `work`)."""
+        placed, offset = [], 0.0
+        with Narrator(self.voice) as narrator:       # the speech is cached: this only looks it up
+            for clip, length in zip(clips, lengths):
+                placed += [track.Placed(offset + start, narrator.speak(said).wav)
+                           for start, _end, _text, said in clip.spoken]
+                offset += length
+        track.lay(placed, duration, work / "laid.wav")
+        self.loudness = track.normalise(work / "laid.wav", work / "narration.wav")
+        return work / "narration.wav"
+
+    def write_sections(self, clips: list[Clip], lengths: list[float]) -> tuple[list[Section], list[Cue], Beats]:
         """Each clip as a section clip; the sections, and the cues and beats moved onto the whole
-        video's clock."""
+        video's clock. Narrated, a cue is its phrase's speech (the voice and the subtitle agree)."""
         (self.folder / "sections").mkdir()
         sections, cues, beats, offset = [], [], [], 0.0
-        for n, clip in enumerate(clips, 1):
-            length = media.probe(clip.path)["duration"]
-            section_cues = [Cue(a, min(b, length), t) for a, b, t in clip.cues]
+        for n, (clip, length) in enumerate(zip(clips, lengths), 1):
+            timed = [(a, b, t) for a, b, t, _said in clip.spoken] if self._track is not None else clip.cues
+            section_cues = [Cue(a, min(b, length), t) for a, b, t in timed]
             sections.append(self.write_section(n, clip, section_cues, offset, length))
             cues += [q.shifted(offset) for q in section_cues]
             beats += [(b, s + offset, e + offset) for b, s, e in clip.beats]
@@ -117,7 +153,13 @@ class Bundle:
     def write_section(self, n: int, clip: Clip, cues: list[Cue], start: float, length: float) -> Section:
         """sections/NN-name: the clip moved to faststart, and its captions as .vtt beside it."""
         file = f"sections/{n:02d}-{slug(clip.name)}.{self.ext}"
-        media.faststart(clip.path, self.path(file))
+        if self._track is not None:
+            part = self._track.with_name(f"section-{n}.wav")
+            track.cut(self._track, start, length, part)
+            media.with_audio(clip.path, part, self.path(file))
+            part.unlink()
+        else:
+            media.faststart(clip.path, self.path(file))
         self.path(file).with_suffix(".vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
         return Section(clip.name, file, round(start, 3), round(length, 3), _rounded(cues))
 
@@ -141,10 +183,10 @@ class Bundle:
                 files["mp4"] = f"{name}.mp4"
                 media.flatten(self.path(master), self.path(files["mp4"]))
             files["webm"] = f"{name}.webm"
-            media.webm(self.path(master), self.path(files["webm"]), alpha=True)
+            media.webm(self.path(master), self.path(files["webm"]), alpha=True, audio=self._track)
         elif "webm" in self.formats:
             files["webm"] = f"{name}.webm"
-            media.webm(self.path(master), self.path(files["webm"]))
+            media.webm(self.path(master), self.path(files["webm"]), audio=self._track)
         if "gif" not in self.formats:
             return files, None
         span = gif_window(beats, duration)

@@ -3,8 +3,8 @@
 A section's key hashes what its frames can depend on, and nothing slow to compute:
 - the drawing code (code_version: attnmath, scenes and attnvid but its publishing side) and
   manim's version;
-- how it is rendered (quality, transparency) and the script's presentation (pace, captions,
-  title, narration);
+- how it is rendered (quality, transparency, the narrating voice) and the script's presentation
+  (pace, captions, title, narration);
 - the inputs the section reads (the registry's `reads`, attnvid/story/registry.py: the model,
   the phrases, or neither);
 - the sections before it: for the explainer, whose sections each clear the stage, the previous
@@ -94,8 +94,12 @@ def _reads(video: Video, index: int) -> tuple[str, ...]:
     return kind[video.sections[index]].reads
 
 
-def section_keys(video: Video, script: Script, quality: str, transparent: bool, code: str) -> list[str]:
+def section_keys(video: Video, script: Script, quality: str, transparent: bool, code: str,
+                 voice: str = "") -> list[str]:
+    """`voice`: the narrating voice's identity (synthesis.Voice.identity), "" when silent; its
+    speech sets how long every beat lasts."""
     common = {"code": code, "scene": video.scene_class, "quality": quality, "transparent": transparent,
+              "voice": voice,
               "pace": repr(script.pace), "captions": script.captions, "title": script.title,
               "narration": _canonical(script.narration)}
     inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases)}
@@ -154,7 +158,7 @@ class SectionCache:
             os.utime(entry)        # recently used: pruned last
         except OSError as e:
             return self._drop(entry, name, f"its clip cannot be read ({e.strerror or e})")
-        return Clip(index, name, clip, meta.cues, meta.beats)
+        return Clip(index, name, clip, meta.cues, meta.beats, meta.spoken)
 
     def _drop(self, entry: Path, name: str, why: str) -> None:
         self.dropped.append(f"the cached clip of section '{name}' was damaged ({why}); dropped it, rendering again")
@@ -176,7 +180,7 @@ class SectionCache:
             file = f"clip{clip.path.suffix}"
             shutil.copyfile(clip.path, tmp / file)
             CacheEntry(clip.name, file, clip.cues, clip.beats, _sha256(tmp / file), (tmp / file).stat().st_size,
-                       duration).write(tmp / "clip.json")
+                       duration, clip.spoken).write(tmp / "clip.json")
             if entry.exists():
                 shutil.rmtree(entry, ignore_errors=True)
             os.replace(tmp, entry)

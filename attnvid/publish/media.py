@@ -79,11 +79,25 @@ def faststart(src: Path, out: Path) -> None:
     _ffmpeg("-i", str(src), "-c", "copy", "-movflags", "+faststart", str(out))
 
 
-def webm(src: Path, out: Path, alpha: bool = False) -> None:
-    """VP9 at constant quality; with alpha when the source has it (a transparent render)."""
-    _ffmpeg("-i", str(src), "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36", "-deadline", "realtime",
+AAC = ("-c:a", "aac", "-b:a", "160k")        # speech in the mp4 (and the transparent .mov)
+OPUS = ("-c:a", "libopus", "-b:a", "96k")     # speech in the webm
+
+
+def with_audio(src: Path, audio: Path, out: Path) -> None:
+    """The video of `src` (packets copied) with `audio` (a WAV of the same length) as AAC,
+    moov first."""
+    _ffmpeg("-i", str(src), "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", *AAC,
+            "-movflags", "+faststart", str(out))
+
+
+def webm(src: Path, out: Path, alpha: bool = False, audio: Path | None = None) -> None:
+    """VP9 at constant quality; with alpha when the source has it (a transparent render); with
+    `audio` (a WAV) as Opus, else silent."""
+    sound = ("-i", str(audio)) if audio is not None else ()
+    maps = ("-map", "0:v:0", "-map", "1:a:0", *OPUS) if audio is not None else ("-an",)
+    _ffmpeg("-i", str(src), *sound, "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", "36", "-deadline", "realtime",
             "-cpu-used", "6", "-row-mt", "1", "-pix_fmt", "yuva420p" if alpha else "yuv420p",
-            *(("-auto-alt-ref", "0") if alpha else ()), "-an", str(out))
+            *(("-auto-alt-ref", "0") if alpha else ()), *maps, str(out))
 
 
 def gif(src: Path, out: Path, start: float, end: float, width: int = GIF_WIDTH, fps: int = GIF_FPS) -> None:
@@ -107,4 +121,4 @@ def flatten(src: Path, out: Path, background: str = BACKGROUND) -> None:
     that ignore alpha)."""
     _ffmpeg("-i", str(src), "-filter_complex",
             f"color=c={background}:s=16x16[bg];[bg][0:v]scale2ref[bg][v];[bg][v]overlay=shortest=1,format=yuv420p",
-            "-c:v", "libx264", "-crf", "18", "-movflags", "+faststart", "-an", str(out))
+            "-map", "0:a?", "-c:a", "copy", "-c:v", "libx264", "-crf", "18", "-movflags", "+faststart", str(out))

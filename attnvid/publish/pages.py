@@ -123,7 +123,9 @@ track.addEventListener("error", () => {{ track.track.mode = "disabled"; addCues(
 
 
 def presenter_page(m: dict) -> str:
-    """Plays the section clips one at a time and waits at the end of each for the presenter."""
+    """Plays the section clips one at a time and waits at the end of each for the presenter.
+    A narrated bundle's clips play with their sound; a browser that refuses sound before the
+    first key or click gets it muted until then."""
     clips = [{"src": quote(s["file"], safe="/"), "name": s["name"], "cues": s["cues"]} for s in m["sections"]]
     title = html.escape(m["title"])
     return f"""<!doctype html>
@@ -138,9 +140,9 @@ video{{width:100vw;height:100vh;object-fit:contain;display:block}}
 #help{{position:fixed;left:1rem;top:.7rem;color:#777;font-size:13px;transition:opacity .6s}}
 </style></head>
 <body>
-<video id="clip" muted playsinline preload="auto"></video>
+<video id="clip"{"" if m.get("voice") else " muted"} playsinline preload="auto"></video>
 <div id="status"></div>
-<div id="help">→ space click: next · ←: back · f: full screen</div>
+<div id="help">→ space click: next · ←: back · f: full screen{" · m: sound" if m.get("voice") else ""}</div>
 <script>
 {_CUES_FALLBACK}
 const clips = {_json_for_script(clips)};
@@ -148,6 +150,7 @@ const video = document.getElementById("clip");
 const status = document.getElementById("status");
 const help = document.getElementById("help");
 const showCaptions = {"false" if m.get("captions_on_screen", True) else "true"};
+const narrated = {"true" if m.get("voice") else "false"};
 const presenter = {{index: -1, clips: clips}};
 window.presenter = presenter;
 let hideTimer = null;
@@ -158,7 +161,9 @@ function show(i) {{
   for (const t of video.textTracks) t.mode = "disabled";
   video.src = clips[i].src;
   addCues(video, clips[i].cues, showCaptions);
-  video.play().catch(() => {{}});
+  video.play().catch(() => {{
+    if (!video.muted) {{ video.muted = true; video.play().catch(() => {{}}); }}   // sound after a gesture
+  }});
   status.textContent = (i + 1) + " / " + clips.length + " · " + clips[i].name;
   status.classList.remove("hidden");
   clearTimeout(hideTimer);
@@ -168,14 +173,17 @@ function show(i) {{
 function next() {{ if (presenter.index < clips.length - 1) show(presenter.index + 1); }}
 function back() {{ show(presenter.index - 1); }}
 
+function heard() {{ if (narrated && video.dataset.silenced !== "1") video.muted = false; }}
 document.addEventListener("keydown", (e) => {{
+  if (e.key === "m") {{ video.muted = !video.muted; video.dataset.silenced = video.muted ? "1" : "0"; return; }}
+  heard();
   if (["ArrowRight", "ArrowDown", "PageDown", " ", "Enter"].includes(e.key)) {{ next(); e.preventDefault(); }}
   else if (["ArrowLeft", "ArrowUp", "PageUp", "Backspace"].includes(e.key)) {{ back(); e.preventDefault(); }}
   else if (e.key === "Home") show(0);
   else if (e.key === "End") show(clips.length - 1);
   else if (e.key === "f") (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()).catch(() => {{}});
 }});
-document.addEventListener("click", next);
+document.addEventListener("click", () => {{ heard(); next(); }});
 const start = parseInt(location.hash.slice(1), 10);
 show(Number.isFinite(start) ? start - 1 : 0);
 </script>

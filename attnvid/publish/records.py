@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-__all__ = ["ATTN_SCRIPT", "ATTN_SECTIONS", "ATTN_TIMELINE", "STAGING", "write_atomic",
+__all__ = ["ATTN_SCRIPT", "ATTN_SECTIONS", "ATTN_TIMELINE", "ATTN_VOICE", "STAGING", "write_atomic",
            "Timeline", "CacheEntry", "Section", "Manifest"]
 
 # Set by `attnvid render` (worker.py) for each manim process; unset, a scene renders its default
@@ -31,6 +31,7 @@ __all__ = ["ATTN_SCRIPT", "ATTN_SECTIONS", "ATTN_TIMELINE", "STAGING", "write_at
 ATTN_SCRIPT = "ATTN_SCRIPT"       # path of the script the scene file renders
 ATTN_SECTIONS = "ATTN_SECTIONS"   # "2,3,4": draw only these sections (0-based), play the rest without frames
 ATTN_TIMELINE = "ATTN_TIMELINE"   # path the scene writes its Timeline to
+ATTN_VOICE = "ATTN_VOICE"         # the narrating voice ("joe", a .onnx path); unset or "none": silent
 
 # The hidden prefix of anything half-written: staging bundles and temporary files. A run that
 # was killed outright leaves them behind; the next run sweeps them from its output folder.
@@ -60,24 +61,30 @@ class Timeline:
     """What a scene has played so far, on its own clock (seconds from its start).
 
     sections: (name, start) of every section opened, drawn or not; cues: (section index, start,
-    end, caption); beats: (name, start, end). `finished` once the scene tore down.
-    From a scene: `Timeline(finished, sections=..., cues=..., beats=...).write(path)`.
+    end, caption); beats: (name, start, end); spoken, when narrated: (section index, start, end,
+    caption phrase, what the voice says for it), the span its speech fills. `finished` once the
+    scene tore down. From a scene: `Timeline(finished, sections=..., cues=..., beats=...).write(path)`.
     """
 
     finished: bool = False
     sections: tuple[tuple[str, float], ...] = ()
     cues: tuple[tuple[int, float, float, str], ...] = ()
     beats: tuple[tuple[str, float, float], ...] = ()
+    spoken: tuple[tuple[int, float, float, str, str], ...] = ()
 
     def __post_init__(self):
-        for name in ("sections", "cues", "beats"):      # lists in, tuples kept: equal when read back
+        for name in ("sections", "cues", "beats", "spoken"):   # lists in, tuples kept: equal when read back
             object.__setattr__(self, name, _tuples(getattr(self, name)))
 
     def as_json(self) -> dict:
-        return {"finished": self.finished,
+        data = {"finished": self.finished,
                 "sections": [{"name": n, "start": t} for n, t in self.sections],
                 "cues": [{"section": i, "start": a, "end": b, "text": c} for i, a, b, c in self.cues],
                 "beats": [{"name": n, "start": a, "end": b} for n, a, b in self.beats]}
+        if self.spoken:
+            data["spoken"] = [{"section": i, "start": a, "end": b, "text": c, "said": d}
+                              for i, a, b, c, d in self.spoken]
+        return data
 
     def write(self, path) -> None:
         write_atomic(path, json.dumps(self.as_json(), ensure_ascii=False))
@@ -90,16 +97,17 @@ class Timeline:
             return cls(bool(data["finished"]),
                        [(s["name"], s["start"]) for s in data["sections"]],
                        [(c["section"], c["start"], c["end"], c["text"]) for c in data["cues"]],
-                       [(b["name"], b["start"], b["end"]) for b in data["beats"]])
+                       [(b["name"], b["start"], b["end"]) for b in data["beats"]],
+                       [(w["section"], w["start"], w["end"], w["text"], w["said"]) for w in data.get("spoken", [])])
         except _UNREADABLE:
             return cls()
 
 
 @dataclass(frozen=True)
 class CacheEntry:
-    """A cached section clip: the clip's file name in the entry folder, its captions and beats
-    relative to the clip's start (as in worker.Clip), and what the clip was when stored (its
-    SHA-256, bytes and duration), so a damaged clip is caught before it is served."""
+    """A cached section clip: the clip's file name in the entry folder, its captions, beats and
+    spoken lines relative to the clip's start (as in worker.Clip), and what the clip was when
+    stored (its SHA-256, bytes and duration), so a damaged clip is caught before it is served."""
 
     name: str
     file: str
@@ -108,14 +116,18 @@ class CacheEntry:
     sha256: str = ""
     size: int = 0
     duration: float = 0.0
+    spoken: tuple[tuple[float, float, str, str], ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "cues", _tuples(self.cues))
-        object.__setattr__(self, "beats", _tuples(self.beats))
+        for name in ("cues", "beats", "spoken"):
+            object.__setattr__(self, name, _tuples(getattr(self, name)))
 
     def as_json(self) -> dict:
-        return {"name": self.name, "file": self.file, "cues": self.cues, "beats": self.beats,
+        data = {"name": self.name, "file": self.file, "cues": self.cues, "beats": self.beats,
                 "sha256": self.sha256, "size": self.size, "duration": self.duration}
+        if self.spoken:
+            data["spoken"] = self.spoken
+        return data
 
     def write(self, path) -> None:
         write_atomic(path, json.dumps(self.as_json(), ensure_ascii=False))
@@ -127,7 +139,7 @@ class CacheEntry:
         try:
             data = _read_json(path)
             entry = cls(data["name"], data["file"], data["cues"], data["beats"], data["sha256"],
-                        data["size"], data["duration"])
+                        data["size"], data["duration"], data.get("spoken", ()))
         except _UNREADABLE:
             return None
         return entry if entry._sound() else None
@@ -143,7 +155,9 @@ class CacheEntry:
                 and all(len(c) == 3 and seconds(c[0]) and seconds(c[1]) and c[0] <= c[1] <= self.duration + 1
                         and isinstance(c[2], str) for c in self.cues)
                 and all(len(b) == 3 and isinstance(b[0], str) and seconds(b[1]) and seconds(b[2])
-                        and b[1] <= b[2] <= self.duration + 1 for b in self.beats))
+                        and b[1] <= b[2] <= self.duration + 1 for b in self.beats)
+                and all(len(w) == 4 and seconds(w[0]) and seconds(w[1]) and w[0] <= w[1] <= self.duration + 1
+                        and isinstance(w[2], str) and isinstance(w[3], str) for w in self.spoken))
 
 
 @dataclass(frozen=True)
@@ -172,7 +186,8 @@ class Manifest:
 
     files maps a kind (srt, vtt, poster, mp4 or mov, webm, gif, presenter, page) to a file name,
     in the order the files were made; sizes maps every file but index.html and manifest.json
-    to its bytes; gif_span is (start, end) of the gif in the video, when there is one.
+    to its bytes; gif_span is (start, end) of the gif in the video, when there is one; voice and
+    loudness (LUFS, dBTP), only in a narrated bundle, say who speaks and how loud.
     """
 
     name: str
@@ -190,6 +205,8 @@ class Manifest:
     cues: tuple[tuple[float, float, str], ...] = ()
     gif_span: Optional[tuple[float, float]] = None
     sizes: dict[str, int] = field(default_factory=dict)
+    voice: Optional[str] = None          # who narrates; None: silent
+    loudness: Optional[tuple[float, float]] = None   # the narration's (LUFS, dBTP) as normalised
 
     def __post_init__(self):
         object.__setattr__(self, "sections", tuple(self.sections))
@@ -206,6 +223,9 @@ class Manifest:
         if self.gif_span is not None:
             data["gif_span"] = list(self.gif_span)
         data["sizes"] = dict(self.sizes)
+        if self.voice is not None:
+            data["voice"] = self.voice
+            data["loudness"] = list(self.loudness) if self.loudness else None
         return data
 
     def write(self, path) -> None:
@@ -218,7 +238,8 @@ class Manifest:
                    dict(data["files"]),
                    tuple(Section(s["name"], s["file"], s["start"], s["duration"], s["cues"])
                          for s in data["sections"]),
-                   data["cues"], data.get("gif_span"), dict(data["sizes"]))
+                   data["cues"], data.get("gif_span"), dict(data["sizes"]), data.get("voice"),
+                   tuple(data["loudness"]) if data.get("loudness") else None)
 
     @classmethod
     def read(cls, path) -> Optional["Manifest"]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..narration.synthesis import Voice, VoiceMissing, find_voice
 from ..problems import ScriptError
 from . import guard, media, pages, process
 from .bundle import Bundle
@@ -34,6 +35,7 @@ class Options:
     transparent: bool = False
     jobs: int = 1
     cache: "SectionCache | None" = None     # None: render every section
+    voice: str | None = None    # --voice: overrides every script's `voice:` ("joe", "none", a .onnx path)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class _Job:
     video: Video
     keys: list[str]
     cached: dict[int, Clip]
+    voice: Voice | None = None
     runs: list[list[int]] = field(default_factory=list)
     task: object = None
 
@@ -143,13 +146,25 @@ class Renderer:
         return results
 
     def _job(self, v: Video) -> _Job:
-        """The video's section keys, and which sections the cache already holds."""
+        """The video's voice, its section keys, and which sections the cache already holds."""
+        voice = self._voice(v)
         if self.o.cache is None:
-            return _Job(v, [], {})
-        keys = section_keys(v, v.script, self.o.quality, self.o.transparent, self._code)
+            return _Job(v, [], {}, voice)
+        keys = section_keys(v, v.script, self.o.quality, self.o.transparent, self._code,
+                            voice.identity if voice is not None else "")
         cached = {i: c for i, (k, name) in enumerate(zip(keys, v.sections))
                   if (c := self.o.cache.get(k, i, name)) is not None}
-        return _Job(v, keys, cached)
+        return _Job(v, keys, cached, voice)
+
+    def _voice(self, v: Video) -> Voice | None:
+        """--voice, else the script's `voice:`; a voice that is not installed is said, and the
+        video rendered silent (a lecturer can speak over it) rather than not at all."""
+        choice = self.o.voice or (v.script.voice if v.script is not None else None)
+        try:
+            return find_voice(choice)
+        except VoiceMissing as e:
+            self.note(f"{v.script_path}: {e}; rendering it silent")
+            return None
 
     def _weights(self, v: Video) -> list[float]:
         """Section durations from the last bundle of this video, when it had the same sections
@@ -197,7 +212,8 @@ class Renderer:
             with self.slots:
                 try:
                     clips.extend(render_sections(job.video, run, self.o.quality, work / f"part{k}",
-                                                 self.o.transparent, progressed))
+                                                 self.o.transparent, progressed,
+                                                 str(job.voice.model) if job.voice is not None else None))
                 except (RenderError, OSError) as e:
                     errors.append(str(e))
                 except process.Stopped:
@@ -225,7 +241,7 @@ class Renderer:
     def _assemble(self, job: _Job, clips: list[Clip], folder: Path) -> Manifest:
         o = self.o
         bundle = Bundle(job.video, folder, o.quality, o.formats, o.transparent,
-                        status=lambda text, advance: self._status(job, text, advance))
+                        status=lambda text, advance: self._status(job, text, advance), voice=job.voice)
         with self.slots:
             manifest = bundle.write_media(clips)
         self._status(job, "pages", advance=1)

@@ -17,7 +17,7 @@ from typing import Callable
 
 from .plan import Video
 from .process import run
-from .records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, Timeline
+from .records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, ATTN_VOICE, Timeline
 
 # manim's qualities, and "p" for publishing: 1080p at 30 fps (text sharp at full screen; manim's
 # own 1080p is 60 fps, twice the frames to draw for motion that 30 fps already carries smoothly)
@@ -52,17 +52,20 @@ class Clip:
     path: Path
     cues: tuple[tuple[float, float, str], ...]      # relative to the clip's start
     beats: tuple[tuple[str, float, float], ...]     # (beat, start, end) relative to the clip's start
+    # (start, end, caption phrase, what is said) of each spoken line, relative to the clip's start
+    spoken: tuple[tuple[float, float, str, str], ...] = ()
 
 
 def render_sections(video: Video, sections: list[int], quality: str, workdir: Path, transparent: bool = False,
-                    on_progress: Callable[[int], None] = lambda done: None) -> list[Clip]:
-    """Render these sections of the video (indices, any set); returns one clip each, in order."""
+                    on_progress: Callable[[int], None] = lambda done: None, voice: str | None = None) -> list[Clip]:
+    """Render these sections of the video (indices, any set); returns one clip each, in order.
+    `voice` (a find_voice choice) paces the beats to that voice's speech and records it."""
     sections = sorted(sections)
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = workdir / "timeline.json"
     env = {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()),
            ATTN_SECTIONS: ",".join(map(str, sections)), ATTN_TIMELINE: str(timeline),
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", ATTN_VOICE: voice or "none"}
     argv = [sys.executable, "-m", "manim", "render", *manim_flags(quality, transparent), "--disable_caching",
             "--save_sections", "--progress_bar", "none", "--verbosity", "WARNING",
             "--media_dir", str(workdir / "media"), str(video.scene_file), video.scene_class]
@@ -76,6 +79,23 @@ def render_sections(video: Video, sections: list[int], quality: str, workdir: Pa
         raise RenderError(_reason(result.stderr) or f"manim exited with {result.returncode}")
     on_progress(len(sections))
     return _clips(video, sections, workdir, Timeline.read(timeline))
+
+
+def timeline_only(video: Video, voice: str, workdir: Path) -> Timeline:
+    """Play the whole scene without drawing a frame (ATTN_SECTIONS=none), narrated by `voice`:
+    its Timeline, with every spoken line where a -ql render puts it. What `attnvid say` hears,
+    in seconds rather than minutes (CatSat: 24 s)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    timeline = workdir / "timeline.json"
+    env = {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()), ATTN_SECTIONS: "none",
+           ATTN_TIMELINE: str(timeline), ATTN_VOICE: voice, "PYTHONUNBUFFERED": "1"}
+    argv = [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--progress_bar", "none",
+            "--verbosity", "ERROR", "--media_dir", str(workdir / "media"), str(video.scene_file), video.scene_class]
+    result = run(argv, env=env, cwd=workdir)
+    played = Timeline.read(timeline)
+    if result.returncode != 0 or not played.finished:
+        raise RenderError(_reason(result.stderr) or f"manim exited with {result.returncode}")
+    return played
 
 
 def _reason(stderr: str) -> str:
@@ -107,5 +127,7 @@ def _clips(video: Video, sections: list[int], workdir: Path, timeline: Timeline)
             raise RenderError(f"section {name!r} produced no clip")
         cues = tuple((a - start, b - start, text) for section, a, b, text in timeline.cues if section == i)
         beats = tuple((beat, a - start, b - start) for beat, a, b in timeline.beats if start <= a < end)
-        clips.append(Clip(i, name, path, cues, beats))
+        spoken = tuple((a - start, b - start, text, said) for section, a, b, text, said in timeline.spoken
+                       if section == i)
+        clips.append(Clip(i, name, path, cues, beats, spoken))
     return clips

@@ -7,7 +7,10 @@ A beat is a named step, played as a block (the shape manim-voiceover gives narra
 
 It opens a section (so `--save_sections` gives one clip per beat), shows its caption on screen
 (unless the script asks for subtitles only), runs the block, waits until the caption could be
-read, and writes the caption into the .srt for exactly the beat's span. The scene also keeps a
+read, and writes the caption into the .srt for exactly the beat's span. Narrated (ATTN_VOICE, set
+by `attnvid render`), each phrase is also spoken as its caption appears and stays up until its
+speech is over and a breath after (the speech comes from attnvid.narration, in its own
+process); the spoken spans go into the Timeline, for the narration track. The scene also keeps a
 record of every number it put on screen and where its labels sat at the end of each beat, so
 tests can check both without looking at pixels.
 """
@@ -23,9 +26,11 @@ from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
 from attnvid.problems import exit_on_problems
-from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, Timeline
+from attnvid.narration.synthesis import NO_VOICE, Narrator, VoiceMissing, find_voice
+from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, ATTN_VOICE, Timeline
 from attnvid.script import Script, check_drawable, load_script
 from attnvid.story.captions import phrases, reading_seconds
+from attnvid.story.speech import speakable
 
 from . import style
 from .layout import CAPTION, Box
@@ -38,10 +43,29 @@ __all__ = ["NarratedScene", "Cue", "CAPTION_CHANGE", "ScriptScene", "ComputedSce
 
 CAPTION_OUT, CAPTION_IN = 0.25, 0.3          # seconds (before pace) of a caption's fades
 CAPTION_CHANGE = CAPTION_OUT + CAPTION_IN    # what one change of caption takes
+BREATH = 0.4     # seconds of quiet after each spoken phrase before the next can start
+
+
+def _narrator() -> Narrator | None:
+    """The narrator ATTN_VOICE asks for; None (silent, the reading pace) when it is unset or
+    "none". A voice that cannot be used stops the render with the reason (attnvid render checks
+    the voice before it starts manim, so only a hand-set variable gets here)."""
+    choice = os.environ.get(ATTN_VOICE, "").strip()
+    if not choice or choice == NO_VOICE:
+        return None
+    try:
+        voice = find_voice(choice)
+    except VoiceMissing as e:
+        raise SystemExit(f"{ATTN_VOICE}={choice}: {e}")
+    return Narrator(voice) if voice is not None else None
 
 
 def _wanted_sections() -> frozenset[int] | None:
+    """ATTN_SECTIONS: None (draw all), or the sections to draw; "none" draws none (the whole
+    scene is played without frames: its timeline alone, for `attnvid say`)."""
     value = os.environ.get(ATTN_SECTIONS, "").strip()
+    if value == "none":
+        return frozenset()
     return frozenset(int(i) for i in value.split(",")) if value else None
 
 
@@ -69,6 +93,9 @@ class NarratedScene(StillBackground):
         self.cue: Optional["Cue"] = None     # the caption phrases of the beat being played
         self._render_only = _wanted_sections()
         self._timeline_path = os.environ.get(ATTN_TIMELINE) or None
+        self.narrator = _narrator()
+        self.spoken: list[tuple[int, float, float, str, str]] = []   # (section, start, end, phrase, said)
+        self.speech_ends = 0.0          # when the phrase being spoken falls silent
 
     def next_section(self, name: str = "unnamed", section_type: str = DefaultSectionType.NORMAL,
                      skip_animations: bool = False) -> None:
@@ -77,7 +104,7 @@ class NarratedScene(StillBackground):
         starts), and the scene ends early after the last wanted one."""
         index = len(self.sections_opened)
         if self._render_only is not None:
-            if index > max(self._render_only):
+            if self._render_only and index > max(self._render_only):
                 self._write_timeline()
                 raise EndSceneEarlyException()
             skip_animations = skip_animations or index not in self._render_only
@@ -90,10 +117,12 @@ class NarratedScene(StillBackground):
         has to run at all only if it is drawn or comes right before the first drawn one (its
         last picture and caption are what the next section fades out). Earlier ones are not
         even played, so a process rendering the end of the explainer does not rebuild its start."""
-        return self._render_only is None or index >= min(self._render_only) - 1
+        return not self._render_only or index >= min(self._render_only) - 1
 
     def tear_down(self):
         super().tear_down()
+        if self.narrator is not None:
+            self.narrator.close()
         self._write_timeline(finished=True)
 
     def _write_timeline(self, finished: bool = False):
@@ -101,7 +130,7 @@ class NarratedScene(StillBackground):
         sections and writing their captions; rewritten whole at each section (its progress)."""
         if self._timeline_path:
             Timeline(finished, sections=self.sections_opened, cues=self.cues,
-                     beats=self.beats_played).write(self._timeline_path)
+                     beats=self.beats_played, spoken=self.spoken).write(self._timeline_path)
 
     # every NumberText that reaches the screen is recorded
     def add(self, *mobjects):
@@ -187,15 +216,36 @@ class NarratedScene(StillBackground):
         self._caption = None
 
     def show_caption(self, phrase: str | None) -> None:
-        """Fade the caption on screen out, then the new one in (never one over the other)."""
-        if not self.captions_on_screen:
-            return
-        if self._caption is not None:
+        """Fade the caption on screen out, then the new one in (never one over the other); the
+        voice starts on it as it fades in."""
+        if self.captions_on_screen and self._caption is not None:
             self.play(FadeOut(self._caption), run_time=self.t(CAPTION_OUT))
             self._caption = None
         if phrase:
-            self._caption = Caption(phrase, CAPTION)
-            self.play(FadeIn(self._caption), run_time=self.t(CAPTION_IN))
+            self._speak(phrase)
+            if self.captions_on_screen:
+                self._caption = Caption(phrase, CAPTION)
+                self.play(FadeIn(self._caption), run_time=self.t(CAPTION_IN))
+
+    def _speak(self, phrase: str) -> None:
+        """Start saying the phrase now: its speech's span goes into the Timeline."""
+        said = speakable(phrase)
+        if self.narrator is None or not said:
+            return
+        seconds = self.narrator.speak(said).seconds
+        self.spoken.append((len(self.sections_opened) - 1, self.time, self.time + seconds, phrase, said))
+        self.speech_ends = self.time + seconds
+
+    def phrase_seconds(self, phrase: str) -> float:
+        """How long a phrase stays up: its reading time at the script's pace, and narrated at
+        least until its speech (which starts once the last caption has faded out) and a breath
+        are over. Speech is not paced: a voice has its own speed."""
+        reading = self.t(reading_seconds(phrase))
+        said = speakable(phrase) if self.narrator is not None else ""
+        if not said:
+            return reading
+        lead = self.t(CAPTION_OUT) if self.captions_on_screen else 0.0
+        return max(reading, lead + self.narrator.speak(said).seconds + BREATH)
 
 
 class Cue:
@@ -212,7 +262,9 @@ class Cue:
         self.close()
         self.index += 1
         self.since = self.scene.time
+        spoken = len(self.scene.spoken)
         self.scene.show_caption(self.phrases[self.index] if self.index < len(self.phrases) else None)
+        self.speaks = len(self.scene.spoken) > spoken      # this phrase is being said
 
     def _hold(self) -> None:
         """Wait until the phrase on screen could be read."""
@@ -231,13 +283,24 @@ class Cue:
         rather than hold a still picture while the viewer reads."""
         if not 0 <= self.index < len(self.phrases):
             return 0.0
-        now = max(self.scene.t(reading_seconds(self.phrases[self.index])) - (self.scene.time - self.since), 0.0)
+        scene = self.scene
+        until = self.since + scene.t(reading_seconds(self.phrases[self.index]))
+        if scene.narrator is not None and self.speaks:
+            until = max(until, scene.speech_ends + BREATH)
+        now = max(until - scene.time, 0.0)
         later = [] if this_phrase else self.phrases[self.index + 1:]
-        return now + sum(self.scene.t(reading_seconds(p)) for p in later)
+        return now + sum(scene.phrase_seconds(p) for p in later)
 
     def next_if_read(self) -> None:
-        """The next phrase, if the one on screen has been up its reading time (never a hold)."""
-        if self.index >= 0 and self.has_next and self.reading_left(this_phrase=True) <= 1e-6:
+        """The next phrase, if the one on screen has been up its reading time (never a hold).
+        Narrated, the next phrase always comes here, once the voice has finished the line it is
+        on: the picture waits that moment for the voice, rather than the voice saying the line
+        after the picture it names has finished (and over a still one)."""
+        if self.index < 0 or not self.has_next:
+            return
+        if self.scene.narrator is not None and self.speaks:
+            self.next()
+        elif self.reading_left(this_phrase=True) <= 1e-6:
             self._advance()
 
     def next(self) -> None:
