@@ -144,6 +144,10 @@ def test_the_page_and_the_presenter_play_with_sound(narrated, browser):
     bundle, m = narrated
     browser.get((bundle / "index.html").as_uri())
     wait_for(browser, "return document.querySelector('video').readyState", lambda r: r >= 2)
+    cues = wait_for(browser, "return Array.from(document.querySelector('video').textTracks)"
+                    ".filter(t => t.mode !== 'disabled').map(t => t.cues ? t.cues.length : 0)",
+                    lambda c: c and c[0] > 0)
+    assert cues == [len(m["cues"])]                   # and its captions, timed to the speech
     browser.execute_script("const v = document.querySelector('video'); v.muted = false; v.play();")
     heard = wait_for(browser, "const v = document.querySelector('video'); "
                      "return [v.muted, v.currentTime, v.webkitAudioDecodedByteCount];",
