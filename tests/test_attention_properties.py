@@ -34,12 +34,16 @@ def test_weight_rows_sum_to_one_and_hidden_weights_are_exactly_zero(p, mask):
 
 
 def _in_convex_hull(point, vertices) -> bool:
-    """Is point = sum(l_i v_i) with l_i >= 0, sum l_i = 1? Decided by a linear program."""
-    n = len(vertices)
-    a_eq = np.vstack([vertices.T, np.ones(n)])
+    """Is point = sum(l_i v_i) with l_i >= 0, sum l_i = 1, up to rounding? Decided by a linear
+    program that finds the convex combination nearest the point (in L1) and asks whether it is
+    within 1e-9 of the values' scale. (An exact-equality program let the solver's own 1e-7
+    feasibility tolerance call a point of a hull with 1e-8 coordinates outside it.)"""
+    n, m = len(vertices), len(point) + 1
+    a_eq = np.hstack([np.vstack([vertices.T, np.ones(n)]), np.eye(m), -np.eye(m)])   # l, slack+, slack-
     b_eq = np.append(point, 1.0)
-    res = linprog(np.zeros(n), A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * n, method="highs")
-    return res.status == 0
+    cost = np.concatenate([np.zeros(n), np.ones(2 * m)])
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=[(0, None)] * (n + 2 * m), method="highs")
+    return res.status == 0 and res.fun <= 1e-9 * (1.0 + float(np.abs(vertices).max()))
 
 
 @settings(max_examples=60)
@@ -56,6 +60,10 @@ def test_the_hull_check_can_fail():
     square = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     assert _in_convex_hull(np.array([0.5, 0.5]), square)
     assert not _in_convex_hull(np.array([1.5, 0.5]), square)
+    assert not _in_convex_hull(np.array([1.0 + 1e-6, 0.5]), square)
+    # the case hypothesis found: a hull whose points have coordinates near 1e-8
+    tiny = np.array([[3.55862377e-12, 1.0], [5.96046448e-08, 5.96046448e-08]])
+    assert _in_convex_hull(0.5 * tiny[0] + 0.5 * tiny[1], tiny)
 
 
 @given(arrays(float, (5, 5), elements=finite), arrays(float, 5, elements=finite), masks)
