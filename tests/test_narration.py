@@ -1,5 +1,6 @@
 """The narration track (attnvid.narration.track): lines laid at their exact samples, sections cut
 exactly, loudness normalised and measured with ffmpeg's ebur128."""
+import subprocess
 import wave
 
 import numpy as np
@@ -8,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from attnvid.narration import track
 from attnvid.narration.track import Placed
+from attnvid.publish import media
 
 RATE = 22050     # Piper's medium voices
 
@@ -77,6 +79,12 @@ def test_any_speech_comes_out_at_minus_16_lufs_with_its_true_peak_under_minus_1_
     assert abs(again.integrated - track.TARGET_LUFS) <= track.LUFS_TOLERANCE
     assert again.true_peak <= track.MAX_TRUE_PEAK
     assert read_wav(tmp_path / "out.wav")[1] == track.RATE
+    for suffix, codec in ((".m4a", media.AAC), (".webm", media.OPUS)):    # and still once encoded
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(tmp_path / "out.wav"), *codec,
+                        str(tmp_path / f"out{suffix}")], check=True)
+        encoded = track.measure(tmp_path / f"out{suffix}")
+        assert abs(encoded.integrated - track.TARGET_LUFS) <= 1.0 and encoded.true_peak <= track.MAX_TRUE_PEAK, \
+            (suffix, encoded)
 
 
 def test_silence_stays_silence(tmp_path):

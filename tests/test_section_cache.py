@@ -163,7 +163,8 @@ def test_the_code_version_covers_what_draws_and_not_what_publishes(tmp_path):
     """Editing the page HTML (attnvid/publish) or the command line must not empty the cache;
     editing the numbers, the story or a scene must."""
     files = ["attnmath/attention.py", "attnvid/script.py", "attnvid/story/registry.py", "attnvid/cli.py",
-             "attnvid/publish/pages.py", "attnvid/publish/render.py", "scenes/lib/beats.py", "scenes/phrase.py"]
+             "attnvid/publish/pages.py", "attnvid/publish/render.py", "scenes/lib/beats.py", "scenes/phrase.py",
+             "attnvid/narration/track.py", "attnvid/narration/synthesis.py"]
     for f in files:
         (tmp_path / f).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / f).write_text(f"# {f}\n", encoding="utf-8")
@@ -178,10 +179,10 @@ def test_the_code_version_covers_what_draws_and_not_what_publishes(tmp_path):
             return code_version(tmp_path)
         finally:
             path.write_text(text, encoding="utf-8")
-    for f in ("attnvid/publish/pages.py", "attnvid/publish/render.py", "attnvid/cli.py"):
+    for f in ("attnvid/publish/pages.py", "attnvid/publish/render.py", "attnvid/cli.py", "attnvid/narration/track.py"):
         assert edited(f) == base, f
     for f in ("attnmath/attention.py", "attnvid/script.py", "attnvid/story/registry.py", "scenes/lib/beats.py",
-              "scenes/phrase.py"):
+              "scenes/phrase.py", "attnvid/narration/synthesis.py"):    # the speech sets how long beats last
         assert edited(f) != base, f
     (tmp_path / "scenes" / "lib" / "new.py").write_text("", encoding="utf-8")     # a new file counts too
     assert code_version(tmp_path) != base

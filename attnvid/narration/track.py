@@ -25,7 +25,7 @@ TARGET_LUFS = -16.0      # spoken word for the web and podcasts
 LUFS_TOLERANCE = 0.3     # normalise() gets this close (the published bar is +-1 LU)
 MAX_TRUE_PEAK = -1.5     # dBTP, after encoding
 SILENT = -70.0           # LUFS: ebur128's floor, what it says of silence
-_LIMIT_DB = -2.2         # the limiter's ceiling on samples: room for inter-sample peaks and AAC
+_LIMIT_DB = -3.5         # the limiter's ceiling on samples: room for inter-sample peaks and AAC
 
 
 class TrackError(RuntimeError):

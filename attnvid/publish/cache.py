@@ -48,9 +48,11 @@ def default_root() -> Path:
     return cache_home() / "sections"
 
 
-# Under attnvid, what only publishes finished frames (the bundle, its pages, the command line):
-# editing it cannot change a frame, so it must not empty the cache.
-NOT_DRAWING = ("attnvid/publish", "attnvid/cli.py")
+# Under attnvid, what only publishes finished frames (the bundle, its pages, the command line,
+# the narration track): editing it cannot change a frame, so it must not empty the cache.
+NOT_DRAWING = ("attnvid/publish", "attnvid/cli.py",
+               # the narration track is laid after the frames; only the speech (synthesis.py) sets timing
+               "attnvid/narration/track.py", "attnvid/narration/say.py")
 
 
 def code_version(root: Path | None = None) -> str:
