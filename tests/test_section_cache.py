@@ -18,8 +18,9 @@ EXPLAINER = (SCRIPTS / "explainer.yaml").read_text(encoding="utf-8")
 MODEL = (SCRIPTS / "model.yaml").read_text(encoding="utf-8")
 
 
-def keys(path, quality="l", code="v1"):
-    return dict(zip(plan_video(path).sections, section_keys(plan_video(path), load_script(path), quality, False, code)))
+def keys(path, quality="l", code="v1", voice=""):
+    return dict(zip(plan_video(path).sections,
+                    section_keys(plan_video(path), load_script(path), quality, False, code, voice)))
 
 
 def edited(write, old, new, name="explainer.yaml"):
@@ -58,6 +59,27 @@ def test_pace_code_and_quality_change_every_key(write):
     assert not set(base.values()) & set(keys(SCRIPTS / "explainer.yaml", quality="h").values())
     slower = write("slow.yaml", EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}") + "\npace: 1.5\n")
     assert not set(base.values()) & set(keys(slower).values())
+
+
+def test_the_voice_and_whether_its_words_can_be_timed_change_every_key(monkeypatch, tmp_path):
+    """Narrated, speech sets each beat's length and word times where its pictures start: a
+    voice, and installing the onnx package that times words, each redraw everything."""
+    from attnvid.narration import timing
+    from attnvid.narration.synthesis import Voice
+    from attnvid.publish.cache import voice_key
+    (tmp_path / "v.onnx").write_bytes(b"model")
+    (tmp_path / "v.onnx.json").write_text("{}")
+    voice = Voice("v", tmp_path / "v.onnx", tmp_path / "v.onnx.json")
+    monkeypatch.setattr(timing, "clock_available", lambda: True)
+    words = voice_key(voice)
+    monkeypatch.setattr(timing, "clock_available", lambda: False)
+    phrases = voice_key(voice)
+    assert voice_key(None) == "" and words != phrases
+    base = keys(SCRIPTS / "explainer.yaml")
+    for v in (words, phrases):
+        assert not set(base.values()) & set(keys(SCRIPTS / "explainer.yaml", voice=v).values())
+    assert not set(keys(SCRIPTS / "explainer.yaml", voice=words).values()) & set(
+        keys(SCRIPTS / "explainer.yaml", voice=phrases).values())
 
 
 def test_moving_the_file_or_its_comments_changes_nothing(write):

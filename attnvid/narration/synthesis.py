@@ -11,8 +11,10 @@ Our code never imports Piper (GPL-3.0-or-later): it is a separate program we run
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -24,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["DEFAULT_VOICE", "NO_VOICE", "SETTINGS", "Voice", "VoiceMissing", "SpeechError", "Speech",
-           "SpeechCache", "Narrator", "find_voice", "install_hint"]
+           "Phonemes", "SpeechCache", "Narrator", "find_voice", "install_hint", "parse_phonemes"]
 
 DEFAULT_VOICE = "joe"
 NO_VOICE = "none"
@@ -100,11 +102,15 @@ def find_voice(choice: str | None) -> Voice | None:
     return Voice(choice, path.resolve(), config.resolve())
 
 
+Phonemes = tuple[tuple[str, ...], ...]    # one tuple per sentence, as Piper spoke them
+
+
 @dataclass(frozen=True)
 class Speech:
     text: str
     wav: Path
     seconds: float
+    phonemes: Phonemes = ()   # what Piper's phonemizer made of the text: where words fall (timing.py)
 
 
 def _seconds(wav: Path) -> float:
@@ -113,8 +119,9 @@ def _seconds(wav: Path) -> float:
 
 
 class SpeechCache:
-    """One WAV per (voice, settings, line) under `root` (default: cache_home()/speech), each
-    written to a temporary name and renamed, so a reader never meets half a file."""
+    """One WAV per (voice, settings, line) under `root` (default: cache_home()/speech), and
+    beside it the line's phonemes (KEY.json); each written to a temporary name and renamed, the
+    WAV last, so a reader never meets half an entry."""
 
     def __init__(self, voice: Voice, root: Path | None = None):
         from ..publish.cache import cache_home
@@ -129,17 +136,40 @@ class SpeechCache:
     def get(self, text: str) -> Speech | None:
         path = self.root / f"{self.key(text)}.wav"
         try:
-            return Speech(text, path, _seconds(path))
-        except (OSError, EOFError, wave.Error):
+            phonemes = _read_phonemes(path.with_suffix(".json"))
+            return Speech(text, path, _seconds(path), phonemes)
+        except (OSError, EOFError, wave.Error, ValueError):
             return None
 
-    def put(self, text: str, wav: Path) -> Speech:
+    def put(self, text: str, wav: Path, phonemes: Phonemes) -> Speech:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / f"{self.key(text)}.wav"
-        tmp = self.root / f".tmp-{uuid.uuid4().hex}.wav"
+        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
+        tmp.write_text(json.dumps({"phonemes": phonemes}, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path.with_suffix(".json"))
         shutil.copyfile(wav, tmp)
         os.replace(tmp, path)
-        return Speech(text, path, _seconds(path))
+        return Speech(text, path, _seconds(path), phonemes)
+
+
+def _read_phonemes(path: Path) -> Phonemes:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(tuple(str(p) for p in sentence) for sentence in data["phonemes"])
+
+
+def parse_phonemes(log_line: str) -> Phonemes | None:
+    """The phonemes in Piper's debug line for a text (`...text=TEXT, phonemes=[[...], ...]`),
+    or None if the line is not one. Read with literal_eval: data, never code."""
+    head, sep, tail = log_line.rstrip().rpartition(", phonemes=")
+    if not sep or "text=" not in head:
+        return None
+    try:
+        value = ast.literal_eval(tail)
+    except (ValueError, SyntaxError):
+        return None
+    if not isinstance(value, list) or not all(isinstance(s, list) for s in value):
+        return None
+    return tuple(tuple(str(p) for p in sentence) for sentence in value)
 
 
 def one_line(text: str) -> str:
@@ -165,9 +195,9 @@ class Narrator:
         found = self.cache.get(text)
         if found is not None:
             return found
-        wav = self._synthesise(text)
+        wav, phonemes = self._synthesise(text)
         try:
-            return self.cache.put(text, wav)
+            return self.cache.put(text, wav, phonemes)
         finally:
             wav.unlink(missing_ok=True)
 
@@ -175,25 +205,29 @@ class Narrator:
         import tempfile
         self._folder = Path(tempfile.mkdtemp(prefix="attnvid-speech-"))
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
+        # --debug: Piper then logs each text's phonemes, which say where its words fall
         return subprocess.Popen([sys.executable, "-m", "piper", "-m", str(self.voice.model),
-                                 "-c", str(self.voice.config), "-d", str(self._folder), *SETTINGS],
+                                 "-c", str(self.voice.config), "-d", str(self._folder), *SETTINGS, "--debug"],
                                 stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 text=True, encoding="utf-8", env=env, cwd=self._folder)
 
-    def _synthesise(self, text: str) -> Path:
+    def _synthesise(self, text: str) -> tuple[Path, Phonemes]:
         if self._process is None or self._process.poll() is not None:
             self._process = self._start()
         p = self._process
         said: list[str] = []
+        phonemes: Phonemes = ()
         try:
             p.stdin.write(text + "\n")
             p.stdin.flush()
             for line in p.stderr:
                 said.append(line.rstrip())
+                if "phonemes=" in line:
+                    phonemes = parse_phonemes(line) or phonemes
                 head, sep, path = line.strip().partition("Wrote ")
                 if sep and path.endswith(".wav"):
                     self.synthesised += 1
-                    return Path(path)
+                    return Path(path), phonemes
         except (BrokenPipeError, OSError):
             pass
         self.close()

@@ -96,6 +96,16 @@ def _reads(video: Video, index: int) -> tuple[str, ...]:
     return kind[video.sections[index]].reads
 
 
+def voice_key(voice) -> str:
+    """What of the voice sets a section's timing: the voice (its identity), and whether its
+    words can be timed (without the onnx package pictures land on their phrase, not their word,
+    so installing it must redraw). "" when silent."""
+    if voice is None:
+        return ""
+    from ..narration.timing import clock_available
+    return voice.identity + (":words" if clock_available() else ":phrases")
+
+
 def section_keys(video: Video, script: Script, quality: str, transparent: bool, code: str,
                  voice: str = "") -> list[str]:
     """`voice`: the narrating voice's identity (synthesis.Voice.identity), "" when silent; its

@@ -21,7 +21,7 @@ from ..narration.synthesis import Voice, VoiceMissing, find_voice
 from ..problems import ScriptError
 from . import guard, media, pages, process
 from .bundle import Bundle
-from .cache import SectionCache, code_version, section_keys
+from .cache import SectionCache, code_version, section_keys, voice_key
 from .plan import Video, plan_video, processes_per_video, split
 from .records import STAGING, Manifest, write_atomic
 from .worker import Clip, RenderError, render_sections
@@ -151,7 +151,7 @@ class Renderer:
         if self.o.cache is None:
             return _Job(v, [], {}, voice)
         keys = section_keys(v, v.script, self.o.quality, self.o.transparent, self._code,
-                            voice.identity if voice is not None else "")
+                            voice_key(voice))
         cached = {i: c for i, (k, name) in enumerate(zip(keys, v.sections))
                   if (c := self.o.cache.get(k, i, name)) is not None}
         return _Job(v, keys, cached, voice)
