@@ -51,6 +51,9 @@ def test_the_narrated_explainer_waits_for_its_voice(shipped):
     from test_narrated_scenes import assert_paced_by_the_voice
     assert_paced_by_the_voice(shipped)
     assert len(shipped.spoken) > 70
+    # the three phrases' winners light up as they are named (their softmax beats), and the
+    # takeaway's too: a picture on its word, not just on its sentence
+    assert sum(1 for _, w, _, _ in shipped.landings if not w.endswith("°")) >= 3
 
 
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):

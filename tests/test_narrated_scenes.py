@@ -2,8 +2,10 @@
 picture waits for the voice (each phrase stays up until its speech and a breath are over), lines
 never overlap, and the numbers on screen are the silent render's: the voice changes when, not what."""
 import pytest
+from manim import config
 
 from attnvid.publish.records import ATTN_VOICE
+from attnvid.story.walkthrough import focus_facts, pull
 from attnvid.story.speech import speakable
 from conftest import SCRIPTS
 from scene_support import build
@@ -27,6 +29,18 @@ def assert_paced_by_the_voice(scene):
     for name, start, end in scene.beats_played:
         inside = [(a, b) for _, a, b, _, _ in spoken if start <= a < end]
         assert end - start >= sum(b - a for a, b in inside)
+    assert_lands_on_its_words(scene)
+
+
+def assert_lands_on_its_words(scene):
+    """Each picture that waits for a word starts within a frame of the voice saying it, in the
+    phrase that says it: its word was found, and nothing before it ran past it."""
+    frame = 1 / config.frame_rate
+    said = {(p, a, b) for _, a, b, p, _ in scene.spoken}
+    for phrase, word, at, drawn in scene.landings:
+        assert at is not None, f"{word!r} is not said in {phrase!r}"
+        assert abs(drawn - at) <= frame + 1e-6, (word, at, drawn)
+        assert any(p == phrase and a <= at < b for p, a, b in said), (word, phrase)
 
 
 @pytest.fixture
@@ -37,9 +51,14 @@ def voiced(monkeypatch):
 def test_a_narrated_walkthrough_waits_for_its_voice_and_shows_the_same_numbers(voiced, tmp_path, monkeypatch):
     scene = build(walkthrough_class(SCRIPTS / "cat_sat.yaml"), tmp_path / "voiced")
     assert_paced_by_the_voice(scene)
+    # the winner lights up as it is named (softmax, takeaway), each angle's arc as it is said
+    t = scene.trace
+    winner = t.tokens[focus_facts(t).winner]
+    _, new, old = pull(t)
+    assert [w for _, w, _, _ in scene.landings] == [winner, f"{new}°", f"{old}°", winner]
     monkeypatch.setenv(ATTN_VOICE, "none")
     silent = build(walkthrough_class(SCRIPTS / "cat_sat.yaml"), tmp_path / "silent")
-    assert silent.spoken == [] and silent.numbers_shown == scene.numbers_shown
+    assert silent.spoken == [] and silent.landings == [] and silent.numbers_shown == scene.numbers_shown
     assert [c[3] for c in silent.cues] == [c[3] for c in scene.cues]
 
 

@@ -21,12 +21,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from manim import ManimColor, Wait
+from manim import ManimColor, Wait, config
 from manim.scene.section import DefaultSectionType
 from manim.utils.exceptions import EndSceneEarlyException
 
 from attnvid.problems import exit_on_problems
 from attnvid.narration.synthesis import NO_VOICE, Narrator, VoiceMissing, find_voice
+from attnvid.narration.timing import WordFinder
 from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_TIMELINE, ATTN_VOICE, Timeline
 from attnvid.script import Script, check_drawable, load_script
 from attnvid.story.captions import phrases, reading_seconds
@@ -96,6 +97,8 @@ class NarratedScene(StillBackground):
         self.narrator = _narrator()
         self.spoken: list[tuple[int, float, float, str, str]] = []   # (section, start, end, phrase, said)
         self.speech_ends = 0.0          # when the phrase being spoken falls silent
+        self.landings: list[tuple[str, str, float | None, float]] = []   # (phrase, word, said at, drawn at)
+        self._words: WordFinder | None = None
 
     def next_section(self, name: str = "unnamed", section_type: str = DefaultSectionType.NORMAL,
                      skip_animations: bool = False) -> None:
@@ -236,6 +239,38 @@ class NarratedScene(StillBackground):
         self.spoken.append((len(self.sections_opened) - 1, self.time, self.time + seconds, phrase, said))
         self.speech_ends = self.time + seconds
 
+    def said_at(self, word: str, after: str = "") -> float | None:
+        """When the phrase on screen says `word` (as written; after the words `after`, when
+        given, to tell it from an earlier saying), on the scene's clock; None when silent, when
+        the phrase does not say it, or when the voice has no word clock (timing.py)."""
+        cue = self.cue
+        if self.narrator is None or cue is None or not cue.speaks or not self.spoken:
+            return None
+        if self._words is None:
+            self._words = WordFinder(self.narrator)
+        _, start, _, _, said = self.spoken[-1]
+        offset = self._words.start(said, speakable(word), speakable(after))
+        if offset is None and after:
+            offset = self._words.start(said, speakable(word))
+        return None if offset is None else start + offset
+
+    def until_said(self, word: str, after: str = "") -> float:
+        """Seconds from now until the voice says `word` (NarratedScene.said_at); 0 when silent
+        or already said: how long the animation before it can take."""
+        at = self.said_at(word, after)
+        return 0.0 if at is None else max(at - self.time, 0.0)
+
+    def land_on(self, word: str, after: str = "") -> None:
+        """Hold until the voice says `word`, so what plays next starts on it (the winner lights
+        up as it is named). Silent, nothing. Each landing is recorded for the tests, with None
+        as its time when the phrase on screen does not say the word."""
+        if self.narrator is None or self.cue is None or not self.cue.speaks:
+            return
+        at = self.said_at(word, after)
+        if at is not None and at - self.time >= 1 / config.frame_rate:     # within a frame is on it
+            self.wait(at - self.time)
+        self.landings.append((self.spoken[-1][3], word, at, self.time))
+
     def phrase_seconds(self, phrase: str) -> float:
         """How long a phrase stays up: its reading time at the script's pace, and narrated at
         least until its speech (which starts once the last caption has faded out) and a breath
@@ -271,6 +306,16 @@ class Cue:
         left = self.reading_left(this_phrase=True)
         if left > 1e-6:
             self.scene.wait(left)
+
+    @property
+    def on_screen(self) -> str | None:
+        """The phrase on screen (None before the first and after the last)."""
+        return self.phrases[self.index] if 0 <= self.index < len(self.phrases) else None
+
+    @property
+    def upcoming(self) -> str | None:
+        """The phrase after the one on screen, if any."""
+        return self.phrases[self.index + 1] if self.has_next else None
 
     @property
     def has_next(self) -> bool:

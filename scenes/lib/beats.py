@@ -92,6 +92,14 @@ class Walk:
         """NarratedScene.say_next_if_read."""
         self.scene.say_next_if_read()
 
+    def land_on(self, word: str, after: str = "") -> None:
+        """NarratedScene.land_on: what plays next starts as the voice says `word`."""
+        self.scene.land_on(word, after)
+
+    def until_said(self, word: str, after: str = "") -> float:
+        """NarratedScene.until_said, in seconds of the scene's clock (not paced)."""
+        return self.scene.until_said(word, after)
+
     def rest_labels(self) -> list:
         """What the layout tests check at a beat's end: the vector labels and the panel."""
         return self.labels() + ([("panel", self.panel)] if len(self.panel) else [])
@@ -778,12 +786,19 @@ def softmax(w: Walk) -> None:
     w.play(FadeIn(table.sum_line, shift=0.15 * DOWN), run_time=total)
     w.play(FadeIn(table.head("weight")), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column("weight")],
                                                      lag_ratio=0.1), run_time=weights)
-    w.say_next()                     # between 0 and 1, adding up to 1: the bars show it
+    win, facts = w.facts.winner, w.facts
+
+    def names_winner(phrase: str | None) -> bool:        # "…goes to sat: 0.84." (first time or again)
+        return phrase is not None and f"{t.tokens[win]}: {facts.winner_weight}" in phrase
+
+    if not names_winner(w.cue.upcoming):
+        w.say_next()                 # between 0 and 1, adding up to 1: the bars show it (the first time)
     (bars,) = w.stretched([1.2], this_phrase=True)
     w.play(LaggedStart(*[GrowFromEdge(b, LEFT) for b in table.bars], lag_ratio=0.1), FadeIn(table.total_line),
            FadeIn(table.note), run_time=bars)
-    win, facts = w.facts.winner, w.facts
-    w.say_next()                     # the winner is said once the bars have landed
+    if not names_winner(w.cue.on_screen):
+        w.say_next()                 # the winner is said once the bars have landed
+    w.land_on(t.tokens[win], after="goes to")                   # and lights up as it is named
     (mark,) = w.stretched([1.0], this_phrase=True)
     w.play(Indicate(table.bars[win], color=style.HIGHLIGHT, scale_factor=1.1),
            Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=mark)
@@ -868,8 +883,11 @@ def weighted_sum(w: Walk) -> None:
         marks[0][0].set_color(style.OUTPUT)
         marks[1][0].set_color(w.colours[f])
         new_arc, old_arc = w.stretched([0.8, 0.8], after=0.5)             # drawn as the caption is read
-        w.play(lean.animate.set_opacity(1.0), values[f].animate.set_opacity(1.0), Create(marks[0][0]),
-               FadeIn(marks[0][1]), run_time=new_arc)
+        w.land_on(f"{new}°", after="points")                            # each arc as its angle is said
+        until_old = w.until_said(f"{old}°", after="pointed")
+        w.scene.play(lean.animate.set_opacity(1.0), values[f].animate.set_opacity(1.0), Create(marks[0][0]),
+                     FadeIn(marks[0][1]), run_time=until_old if until_old > 0 else w.t(new_arc))
+        w.land_on(f"{old}°", after="pointed")
         w.play(Create(marks[1][0]), FadeIn(marks[1][1]), run_time=old_arc)     # the arcs stay on the plane
     else:
         w.play(values[f].animate.set_opacity(1.0), run_time=0.8)
@@ -899,9 +917,18 @@ def takeaway(w: Walk) -> None:
     column = VGroup(*parts).arrange(DOWN, buff=0.4)
     fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
     ring = SurroundingRectangle(w.chips[win], color=style.HIGHLIGHT, buff=0.06)
-    # who it leans on while the first phrase is read, then the target and the next word with the rest
-    (first,) = w.stretched([1.2], this_phrase=True)
-    w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[:2]], lag_ratio=0.3), Create(ring), run_time=first)
+    # who it leans on while the first phrase is read, then the target and the next word with the rest;
+    # narrated, the sentence comes in as it is said and the ring lands on the winner's name
+    lead = w.until_said(t.tokens[win], after="leans most on")
+    if lead > 0:
+        w.scene.play(FadeIn(parts[0], shift=0.2 * UP), run_time=lead)
+        w.land_on(t.tokens[win], after="leans most on")
+        (first,) = w.stretched([0.8], this_phrase=True)
+        w.play(FadeIn(parts[1], shift=0.2 * UP), Create(ring), run_time=first)
+    else:
+        (first,) = w.stretched([1.2], this_phrase=True)
+        w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[:2]], lag_ratio=0.3), Create(ring),
+               run_time=first)
     if parts[2:]:
         w.say_next()
         (rest,) = w.stretched([0.6 * len(parts[2:])], after=0.5)
