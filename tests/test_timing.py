@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from attnvid.narration.synthesis import Narrator, SpeechCache, find_voice, parse_phonemes
-from attnvid.narration.timing import Spoken, WordClock, WordFinder, sounds_of
+from attnvid.narration.timing import Spoken, WordClock, WordFinder, sayings_before, sounds_of
 from attnvid.publish.records import ATTN_VOICE
 from test_synthesis import needs_voice
 
@@ -37,14 +37,26 @@ def test_anything_else_in_the_log_is_not_phonemes(line):
     assert parse_phonemes(line) is None
 
 
-def test_a_word_is_found_where_it_starts_and_after_the_words_given():
+def test_a_word_is_found_where_it_starts_and_its_nth_saying_told_apart():
     sounds = "ɔnðə mæt kæt sæt ɔnðə mæt"
     spoken = Spoken(sounds, tuple(float(i) for i in range(len(sounds))), 30.0)
     assert spoken.find("mæt") == sounds.index("mæt")
-    assert spoken.find("mæt", after="sæt") == sounds.rindex("mæt")
+    assert spoken.find("mæt", 1) == sounds.rindex("mæt")
     assert spoken.find("ðə") == sounds.index("ðə")          # a weak word inside its group, if nowhere else
     assert spoken.find("æt") == sounds.index("æt")           # inside a word only when no word starts with it
-    assert spoken.find("dɔɡ") is None and spoken.find("mæt", after="dɔɡ") is None and spoken.find("") is None
+    assert spoken.find("dɔɡ") is None and spoken.find("mæt", 2) is None and spoken.find("") is None
+
+
+@pytest.mark.parametrize("line, word, after, n", [
+    ("The cat sat on the mat, and the mat was warm.", "mat", "and the", 1),
+    ("The cat sat on the mat, and the mat was warm.", "mat", "", 0),
+    ("The cat sat on the mat, and the mat was warm.", "mat", "on the", 0),
+    ("the leans most on the (0.30).", "the", "leans most on", 1),
+    ("the leans most on the (0.30).", "the", "nowhere", 0),
+    ("Then the theory: the end.", "the", "theory:", 1),         # whole words only
+])
+def test_which_saying_is_meant_is_read_from_the_text(line, word, after, n):
+    assert sayings_before(line, word, after) == n
 
 
 # -- the clock against the voice --------------------------------------------------------------
@@ -105,9 +117,11 @@ def test_a_word_after_a_pause_starts_where_the_sound_comes_back(narrator, line, 
 @pytest.mark.slow
 def test_a_word_not_said_has_no_time_and_a_word_said_twice_is_told_apart(narrator):
     finder = WordFinder(narrator)
-    line = "The cat sat on the mat, and the mat was warm."
+    line = "The cat sat on the mat, and the mat was warm. The largest goes to sat: 0.84."
     first, second = finder.start(line, "mat"), finder.start(line, "mat", after="and the")
     assert first is not None and second is not None and second > first + 0.3
+    # "goes to" alone is said "goes too", in the line "goes tuh": the text tells which saying
+    assert finder.start(line, "sat", after="goes to") > finder.start(line, "sat") + 2
     assert finder.start(line, "dog") is None and finder.problem is None
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from .synthesis import Phonemes, Speech, Voice
 
-__all__ = ["WordClock", "WordFinder", "Spoken", "ClockUnavailable", "clock_available", "sounds_of"]
+__all__ = ["WordClock", "WordFinder", "Spoken", "ClockUnavailable", "clock_available", "sounds_of", "sayings_before"]
 
 STRESS = "ˈˌ"                 # stress marks: how hard a word is said, not which word it is
 PUNCTUATION = set(",.;:!?—–-\"'()")
@@ -47,26 +47,27 @@ class Spoken:
     starts: tuple[float, ...]
     seconds: float
 
-    def find(self, word: str, after: str = "") -> float | None:
-        """The second at which `word` (its sounds, in this alphabet) starts being said, or None
-        if it is not said. `after`: sounds said earlier in the line, which the word follows
-        (to tell one saying of a word from an earlier one). A match that starts a word wins
-        over one inside a word (espeak writes weak words joined, "on the" as one)."""
+    def find(self, word: str, nth: int = 0) -> float | None:
+        """The second at which the `nth` saying of `word` (its sounds, in this alphabet) starts,
+        or None if it is not said that often. Matches that start a word are counted when there
+        are enough of them, else any match (espeak writes weak words joined: "on the" is one)."""
         if not word:
             return None
-        begin = 0
-        if after:
-            where = self._first(after, 0)
-            if where is None:
-                return None
-            begin = where + len(after)
-        at = self._first(word, begin)
-        return None if at is None else self.starts[at]
-
-    def _first(self, part: str, begin: int) -> int | None:
-        hits = [i for i in _occurrences(self.sounds, part) if i >= begin]
+        hits = list(_occurrences(self.sounds, word))
         starting = [i for i in hits if i == 0 or self.sounds[i - 1] == SPACE]
-        return (starting or hits or [None])[0]
+        chosen = starting if len(starting) > nth else hits
+        return self.starts[chosen[nth]] if len(chosen) > nth else None
+
+
+def sayings_before(line: str, word: str, after: str = "") -> int:
+    """How many times `line` says `word` (whole words, any case) before the saying that follows
+    the first `after`; 0 without `after` or when the line does not have it."""
+    import re
+    where = line.lower().find(after.lower()) if after.strip() else -1
+    if where < 0:
+        return 0
+    pattern = re.compile(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)")
+    return len(pattern.findall(line.lower()[:where + len(after)]))
 
 
 def _occurrences(text: str, part: str):
@@ -169,8 +170,10 @@ class WordClock:
 class WordFinder:
     """`start(line, word, after)`: the second into a narrator's speech of `line` at which `word`
     is said (after the words `after`, if given), or None (not said, or no clock for this voice:
-    `problem` says why). All are spoken (speakable) text; the word and `after` are phonemized on
-    their own, by the same voice, and looked for among the line's sounds."""
+    `problem` says why). All are spoken (speakable) text. Which saying of the word is meant is
+    read from the text (sayings_before); the word is phonemized on its own, by the same voice,
+    and that saying looked for among the line's sounds. (Not `after` as sounds: a weak word is
+    said differently alone, "to" as "too", and in a line, "tuh".)"""
 
     def __init__(self, narrator):
         self.narrator = narrator
@@ -186,5 +189,4 @@ class WordFinder:
         except ClockUnavailable as e:
             self.problem = str(e)
             return None
-        lead = sounds_of(self.narrator.speak(after).phonemes) if after.strip() else ""
-        return spoken.find(sounds_of(self.narrator.speak(word).phonemes), lead)
+        return spoken.find(sounds_of(self.narrator.speak(word).phonemes), sayings_before(line, word, after))

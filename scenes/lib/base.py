@@ -250,8 +250,6 @@ class NarratedScene(StillBackground):
             self._words = WordFinder(self.narrator)
         _, start, _, _, said = self.spoken[-1]
         offset = self._words.start(said, speakable(word), speakable(after))
-        if offset is None and after:
-            offset = self._words.start(said, speakable(word))
         return None if offset is None else start + offset
 
     def until_said(self, word: str, after: str = "") -> float:

@@ -884,9 +884,9 @@ def weighted_sum(w: Walk) -> None:
         marks[1][0].set_color(w.colours[f])
         new_arc, old_arc = w.stretched([0.8, 0.8], after=0.5)             # drawn as the caption is read
         w.land_on(f"{new}°", after="points")                            # each arc as its angle is said
-        until_old = w.until_said(f"{old}°", after="pointed")
+        until_old = w.until_said(f"{old}°", after="pointed")     # at its own speed, done before the next
         w.scene.play(lean.animate.set_opacity(1.0), values[f].animate.set_opacity(1.0), Create(marks[0][0]),
-                     FadeIn(marks[0][1]), run_time=until_old if until_old > 0 else w.t(new_arc))
+                     FadeIn(marks[0][1]), run_time=min(until_old, w.t(1.2)) if until_old > 0 else w.t(new_arc))
         w.land_on(f"{old}°", after="pointed")
         w.play(Create(marks[1][0]), FadeIn(marks[1][1]), run_time=old_arc)     # the arcs stay on the plane
     else:
