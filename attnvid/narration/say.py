@@ -15,7 +15,7 @@ from ..publish.plan import plan_video
 from ..publish.records import write_atomic
 from ..publish.worker import timeline_only
 from . import track
-from .synthesis import Narrator, Voice
+from .synthesis import Voice
 
 __all__ = ["Said", "say"]
 
@@ -36,15 +36,12 @@ def say(script: str | Path, voice: Voice, out: Path) -> Said:
     try:
         played = timeline_only(video, str(voice.model), work)
         end = max([b for _, _, b in played.beats] + [b for _, _, b, _, _ in played.spoken] + [0.0])
-        with Narrator(voice) as narrator:
-            placed = [track.Placed(a, narrator.speak(said).wav) for _, a, _, _, said in played.spoken]
-        track.lay(placed, end, work / "laid.wav")
-        loudness = track.normalise(work / "laid.wav", work / "narration.wav")
+        wav, loudness = track.build(voice, [(a, said) for _, a, _, _, said in played.spoken], end, work)
         out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(work / "narration.wav", out.with_name(f".{out.name}.part"))
+        shutil.copyfile(wav, out.with_name(f".{out.name}.part"))
         (out.with_name(f".{out.name}.part")).replace(out)
         srt = out.with_suffix(".srt")
         write_atomic(srt, captions.to_srt([captions.Cue(a, b, text) for _, a, b, text, _ in played.spoken]))
-        return Said(out, srt, end, len(placed), loudness)
+        return Said(out, srt, end, len(played.spoken), loudness)
     finally:
         shutil.rmtree(work, ignore_errors=True)

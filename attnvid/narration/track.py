@@ -14,10 +14,11 @@ import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
-__all__ = ["RATE", "TARGET_LUFS", "LUFS_TOLERANCE", "MAX_TRUE_PEAK", "Placed", "Loudness", "lay", "normalise",
+__all__ = ["RATE", "TARGET_LUFS", "LUFS_TOLERANCE", "MAX_TRUE_PEAK", "Placed", "Loudness", "lay", "normalise", "build",
            "measure", "cut", "TrackError"]
 
 RATE = 48_000            # what AAC and Opus carry
@@ -130,6 +131,19 @@ def normalise(src: Path, out: Path, target: float = TARGET_LUFS) -> Loudness:
         previous = (gain, got.integrated)
         gain += step
     return measure(out)
+
+
+def build(voice, lines: Iterable[tuple[float, str]], duration: float, work: Path) -> tuple[Path, Loudness]:
+    """A video's narration track, as `attnvid render` and `attnvid say` both make it: each
+    (start, said) line's speech (from the speech cache; synthesised only if missing) laid at its
+    start on `duration` seconds of silence, then normalised. Returns work/narration.wav and its
+    loudness."""
+    from .synthesis import Narrator
+    with Narrator(voice) as narrator:
+        placed = [Placed(start, narrator.speak(said).wav) for start, said in lines]
+    lay(placed, duration, work / "laid.wav")
+    loudness = normalise(work / "laid.wav", work / "narration.wav")
+    return work / "narration.wav", loudness
 
 
 def cut(src: Path, start: float, duration: float, out: Path) -> None:

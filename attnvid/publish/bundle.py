@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..narration import track
-from ..narration.synthesis import Narrator, Voice
+from ..narration.synthesis import Voice
 from ..story import gif_beats, poster_beat
 from . import captions, media, pages
 from .captions import Cue
@@ -126,15 +126,12 @@ class Bundle:
     def write_narration(self, clips: list[Clip], lengths: list[float], duration: float, work: Path) -> Path:
         """The whole video's narration (track.py): each clip's spoken lines at their place on the
         video's clock, normalised; the WAV's path (in `work`)."""
-        placed, offset = [], 0.0
-        with Narrator(self.voice) as narrator:       # the speech is cached: this only looks it up
-            for clip, length in zip(clips, lengths):
-                placed += [track.Placed(offset + start, narrator.speak(said).wav)
-                           for start, _end, _text, said in clip.spoken]
-                offset += length
-        track.lay(placed, duration, work / "laid.wav")
-        self.loudness = track.normalise(work / "laid.wav", work / "narration.wav")
-        return work / "narration.wav"
+        lines, offset = [], 0.0
+        for clip, length in zip(clips, lengths):
+            lines += [(offset + start, said) for start, _end, _text, said in clip.spoken]
+            offset += length
+        wav, self.loudness = track.build(self.voice, lines, duration, work)   # the speech is cached
+        return wav
 
     def write_sections(self, clips: list[Clip], lengths: list[float]) -> tuple[list[Section], list[Cue], Beats]:
         """Each clip as a section clip; the sections, and the cues and beats moved onto the whole

@@ -63,12 +63,8 @@ def render_sections(video: Video, sections: list[int], quality: str, workdir: Pa
     sections = sorted(sections)
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = workdir / "timeline.json"
-    env = {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()),
-           ATTN_SECTIONS: ",".join(map(str, sections)), ATTN_TIMELINE: str(timeline),
-           "PYTHONUNBUFFERED": "1", ATTN_VOICE: voice or "none"}
-    argv = [sys.executable, "-m", "manim", "render", *manim_flags(quality, transparent), "--disable_caching",
-            "--save_sections", "--progress_bar", "none", "--verbosity", "WARNING",
-            "--media_dir", str(workdir / "media"), str(video.scene_file), video.scene_class]
+    env = _scene_env(video, ",".join(map(str, sections)), timeline, voice or "none")
+    argv = _manim(video, workdir, [*manim_flags(quality, transparent), "--save_sections"], "WARNING")
 
     def poll():
         opened = len(Timeline.read(timeline).sections)
@@ -87,15 +83,28 @@ def timeline_only(video: Video, voice: str, workdir: Path) -> Timeline:
     in seconds rather than minutes (CatSat: 24 s)."""
     workdir.mkdir(parents=True, exist_ok=True)
     timeline = workdir / "timeline.json"
-    env = {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()), ATTN_SECTIONS: "none",
-           ATTN_TIMELINE: str(timeline), ATTN_VOICE: voice, "PYTHONUNBUFFERED": "1"}
-    argv = [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--progress_bar", "none",
-            "--verbosity", "ERROR", "--media_dir", str(workdir / "media"), str(video.scene_file), video.scene_class]
+    env = _scene_env(video, "none", timeline, voice)
+    argv = _manim(video, workdir, ["-ql"], "ERROR")
     result = run(argv, env=env, cwd=workdir)
     played = Timeline.read(timeline)
     if result.returncode != 0 or not played.finished:
         raise RenderError(_reason(result.stderr) or f"manim exited with {result.returncode}")
     return played
+
+
+def _scene_env(video: Video, sections: str, timeline: Path, voice: str) -> dict[str, str]:
+    """What our scenes read from the environment (records.py): the script, which sections to
+    draw, where to write the timeline, the voice."""
+    return {**os.environ, ATTN_SCRIPT: str(video.script_path.resolve()), ATTN_SECTIONS: sections,
+            ATTN_TIMELINE: str(timeline), ATTN_VOICE: voice, "PYTHONUNBUFFERED": "1"}
+
+
+def _manim(video: Video, workdir: Path, flags: list[str], verbosity: str) -> list[str]:
+    """The manim command for the video's scene class, with its own media folder in `workdir`
+    and manim's cache off (ours decides what is drawn again)."""
+    return [sys.executable, "-m", "manim", "render", *flags, "--disable_caching", "--progress_bar", "none",
+            "--verbosity", verbosity, "--media_dir", str(workdir / "media"), str(video.scene_file),
+            video.scene_class]
 
 
 def _reason(stderr: str) -> str:
