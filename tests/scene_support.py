@@ -185,3 +185,45 @@ def row_times_matrix_lines(scene, section: str) -> list[tuple[list[Decimal], lis
             pairs = re.findall(_PRODUCT_PARTS, m.group(1))
             out.append(([Decimal(a) for a, _ in pairs], [Decimal(b) for _, b in pairs], Decimal(m.group(2))))
     return out
+
+
+def record_word_labels(monkeypatch, vocabulary, seen: list) -> None:
+    """Wrap the text and word factories everywhere they were imported by name, recording
+    (word, colour) for each label whose text is a vocabulary word, or a vocabulary word
+    followed by a comma ("cat, phrase 1"). The one exception: WeightBars greys out the label
+    of a word the mask hides (a state of that bar, not the word's colour)."""
+    import inspect
+    import sys
+
+    from manim import ManimColor
+
+    import scenes.lib.beats
+    import scenes.lib.explainer
+    import scenes.lib.learning
+    import scenes.lib.pieces as pieces
+    from scenes.lib import style
+
+    def hex_of(colour) -> str:
+        return ManimColor(colour).to_hex().upper()
+    folded = {w.casefold() for w in vocabulary}
+
+    def wrap(factory):
+        signature = inspect.signature(factory)
+
+        def recording(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            s = bound.arguments["s"]
+            lead = s.split(",")[0].strip().casefold()
+            caller = sys._getframe(1).f_locals.get("self")
+            masked = isinstance(caller, pieces.WeightBars) and hex_of(bound.arguments["colour"]) == hex_of(style.MUTED)
+            if lead in folded and not masked:
+                seen.append((lead, hex_of(bound.arguments["colour"]), s))
+            return factory(*args, **kwargs)
+        return recording
+
+    for name in ("text", "word"):
+        original = getattr(pieces, name)
+        for module in (pieces, scenes.lib.beats, scenes.lib.explainer, scenes.lib.learning):
+            if getattr(module, name, None) is original:
+                monkeypatch.setattr(module, name, wrap(original))

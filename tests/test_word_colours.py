@@ -1,8 +1,6 @@
 """One word, one colour: the word palette's constraints, the colour science behind them, and
 every shipped video and section drawing each word in its one colour."""
-import inspect
 import itertools
-import sys
 
 import pytest
 from hypothesis import given
@@ -13,7 +11,7 @@ from attnvid.script import load_script
 from conftest import SCRIPTS
 from scenes.lib import style
 from scenes.lib.colour_science import ciede2000, delta_e, lab
-from scene_support import build, import_phrase_module
+from scene_support import build, import_phrase_module, record_word_labels
 
 # the shipped model's words, in its order, as every shipped script has them
 VOCABULARY = list(load_script(SCRIPTS / "explainer.yaml").model.embeddings)
@@ -113,62 +111,23 @@ def test_word_colour_depends_only_on_the_case_folded_word_and_vocabulary(vocabul
 
 # -- every video and section -------------------------------------------------------------------
 
-def _recorder(monkeypatch, seen):
-    """Wrap the text and word factories everywhere they were imported by name, recording
-    (word, colour) for each label whose text is a vocabulary word, or a vocabulary word
-    followed by a comma ("cat, phrase 1"). The one exception: WeightBars greys out the label
-    of a word the mask hides (a state of that bar, not the word's colour)."""
-    import scenes.lib.beats
-    import scenes.lib.explainer
-    import scenes.lib.learning
-    import scenes.lib.pieces as pieces
-    folded = {w.casefold() for w in VOCABULARY}
-
-    def wrap(factory):
-        signature = inspect.signature(factory)
-
-        def recording(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
-            s = bound.arguments["s"]
-            lead = s.split(",")[0].strip().casefold()
-            caller = sys._getframe(1).f_locals.get("self")
-            masked = isinstance(caller, pieces.WeightBars) and hex_of(bound.arguments["colour"]) == hex_of(style.MUTED)
-            if lead in folded and not masked:
-                seen.append((lead, hex_of(bound.arguments["colour"]), s))
-            return factory(*args, **kwargs)
-        return recording
-
-    for name in ("text", "word"):
-        original = getattr(pieces, name)
-        for module in (pieces, scenes.lib.beats, scenes.lib.explainer, scenes.lib.learning):
-            if getattr(module, name, None) is original:
-                monkeypatch.setattr(module, name, wrap(original))
-
-
-def _explainer_class(monkeypatch):
-    import importlib
-
-    from attnvid.publish.records import ATTN_SCRIPT
-    monkeypatch.setenv(ATTN_SCRIPT, str(SCRIPTS / "explainer.yaml"))
-    import scenes.explainer as module
-    return importlib.reload(module).Explainer
-
-
-@pytest.mark.slow   # builds six scenes (about a minute)
-def test_a_word_keeps_its_colour_across_every_video_and_section(monkeypatch, tmp_path):
+@pytest.mark.slow   # builds five scenes; the explainer's labels come from its one shared build
+def test_a_word_keeps_its_colour_across_every_video_and_section(monkeypatch, tmp_path, shipped_explainer):
     from scenes.learning import Cramped, Learning
     phrase = import_phrase_module("phrase_colours")
     seen = []
-    _recorder(monkeypatch, seen)
-    scenes = {"Explainer": _explainer_class(monkeypatch), "Learning": Learning, "Cramped": Cramped,
+    record_word_labels(monkeypatch, VOCABULARY, seen)
+    scenes = {"Learning": Learning, "Cramped": Cramped,
               "CatSat": phrase.CatSat, "BrianTyped": phrase.BrianTyped, "WarmBlackCat": phrase.WarmBlackCat}
-    by_word = {}
+    labels = {"Explainer": shipped_explainer.word_labels}
     for name, cls in scenes.items():
         before = len(seen)
         build(cls, tmp_path / name)
-        assert len(seen) > before, f"{name} drew no word label"
-        for w, colour, shown in seen[before:]:
+        labels[name] = seen[before:]
+    by_word = {}
+    for name, drawn in labels.items():
+        assert drawn, f"{name} drew no word label"
+        for w, colour, shown in drawn:
             by_word.setdefault(w, {}).setdefault(colour, set()).add(f"{name}: {shown!r}")
     assert set(by_word) == {w.casefold() for w in VOCABULARY}          # every word was drawn somewhere
     wrong = {w: places for w, places in by_word.items()

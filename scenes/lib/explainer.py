@@ -110,6 +110,7 @@ def embeddings(scene: NarratedScene, script: Script, traces) -> None:
         mark, draw = scene.stretched([1.0, 1.0], after=0.5)
         scene.play(*[Indicate(arrows[k].label, color=style.HIGHLIGHT) for k in (i, j)], run_time=scene.t(mark))
         scene.say_next_if_read()
+        scene.land_on(f"{degrees}°")           # narrated: the arc comes as its angle is said
         scene.play(Create(arc[0]), FadeIn(arc[1]), run_time=scene.t(draw))
 
 
