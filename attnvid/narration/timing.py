@@ -4,7 +4,7 @@ Piper's voices are VITS models: a duration predictor gives every phoneme id a wh
 spectrogram frames (`ceil(w)`, each `hop_length` samples), then the decoder makes exactly that
 many samples. With the noise scales at 0 the durations are fixed, so running only the model's
 duration path on the phonemes Piper logged for a line (`Speech.phonemes`) gives each phoneme's
-first sample. `WordClock.check` holds that to account: the durations must add up to the WAV's
+first sample. `WordClock.spoken` holds that to account: the durations must add up to the WAV's
 length exactly, or the clock gives no times at all.
 
 This runs the voice's own ONNX graph with onnxruntime (MIT), cut down with the `onnx` package
@@ -14,6 +14,7 @@ a pad after every id, EOS) is the one every Piper voice is trained with.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Sequence
@@ -62,7 +63,6 @@ class Spoken:
 def sayings_before(line: str, word: str, after: str = "") -> int:
     """How many times `line` says `word` (whole words, any case) before the saying that follows
     the first `after`; 0 without `after` or when the line does not have it."""
-    import re
     where = line.lower().find(after.lower()) if after.strip() else -1
     if where < 0:
         return 0
