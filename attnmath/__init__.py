@@ -19,7 +19,8 @@ from .attention import MASKS, SCALES, attend, masked_softmax, positioned, scale_
 from .baselines import bigram_weights, ngram_weights
 from .display import angle_degrees, format_number, format_vector, format_weights, round_number, round_weights
 from .direction import Decision, Geometry, decide, geometry, same_direction
-from .feasibility import Reason, Requirement, Verdict, inside_convex_hull, requirement, rivals, ties, verdict
+from .feasibility import (HeadsVerdict, Reason, Requirement, Verdict, heads_verdict, hulls_meet, inside_convex_hull,
+                          requirement, rivals, ties, verdict)
 from .fit import (DIRECTION, WEIGHT_ONLY, FitResult, FitStep, FocusRow, Preference, dimension_sweep, fit, fit_best,
                   focus_row, lift, loss_and_grads, target_weights)
 from .plane import hull_order, sweep_winners
@@ -35,6 +36,7 @@ __all__ = [
     "TIE", "leaders", "winner", "winners",
     "hull_order", "sweep_winners",
     "Reason", "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",
+    "HeadsVerdict", "heads_verdict", "hulls_meet",
     "Decision", "Geometry", "decide", "geometry", "same_direction",
     "DIRECTION", "WEIGHT_ONLY", "FitResult", "FitStep", "FocusRow", "Preference", "dimension_sweep", "fit",
     "fit_best", "focus_row", "lift", "loss_and_grads", "target_weights",

@@ -2,7 +2,8 @@
 
 Each Requirement asks that its focus give its largest weight to its target. The loss is the
 mean over requirements of -log(target's weight), the cross-entropy a trained model would feel
-if the target were the right answer. Gradients are worked out by hand (a softmax row of
+if the target were the right answer; with several targets, the cross-entropy towards their
+shares (each target its share, the rest of the row the remainder). Gradients are worked out by hand (a softmax row of
 bilinear scores is short enough to differentiate on paper) and checked against finite
 differences in the tests. Scores use scale 1, as the article does.
 
@@ -31,7 +32,7 @@ class FitStep:
     W_search: np.ndarray                 # (d, k) read-only copy
     W_offer: np.ndarray                  # (d, k) read-only copy
     loss: float                          # the data loss (without weight decay)
-    target_weights: tuple[float, ...]    # per requirement: the target's weight in its focus row
+    target_weights: tuple[float, ...]    # per requirement: its targets' weight in its focus row, together
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +62,8 @@ def focus_row(req: Requirement, W_search, W_offer) -> FocusRow:
 
 
 def target_weights(reqs: Sequence[Requirement], W_search, W_offer) -> tuple[float, ...]:
-    """The target's weight in its focus row, one per requirement."""
-    return tuple(float(focus_row(r, W_search, W_offer).weights[r.target]) for r in reqs)
+    """The targets' weight in the focus row (one target: its weight), one per requirement."""
+    return tuple(float(focus_row(r, W_search, W_offer).weights[list(r.targets)].sum()) for r in reqs)
 
 
 class Preference(NamedTuple):
@@ -83,6 +84,28 @@ WEIGHT_ONLY = Preference()
 DIRECTION = Preference(direction=1.0, even=1.0)
 
 
+def _cross_entropy(p: np.ndarray, r: Requirement, floor: float = 0.0) -> tuple[float, np.ndarray]:
+    """-sum_c a_c log P_c over the classes "each target" (a_t its share) and "every other visible
+    position together" (a = 1 - the shares' sum, left out at 0), P_c the class's weight in the
+    softmax row p; and the aim y with gradient p - y by the row's logits (y_j = a_c(j) p_j / P_c(j)).
+
+    One target with share 1 is -log p_t with aim onehot(t), to the bit. The minimum puts exactly
+    each share on its target: the fit aims at the shares, not only at the targets leading.
+    """
+    targets, shares = list(r.targets), np.array(r.shares)
+    loss = -float(shares @ np.log(np.maximum(p[targets], floor)))
+    aim = np.zeros_like(p)
+    aim[targets] = shares
+    rest = 1.0 - float(shares.sum())
+    others = r.visible.copy()
+    others[targets] = False
+    if rest > 1e-12 and others.any():
+        mass = max(float(p[others].sum()), floor)
+        loss -= rest * np.log(mass)
+        aim[others] = rest * p[others] / mass
+    return loss, aim
+
+
 def loss_and_grads(reqs: Sequence[Requirement], W_search, W_offer, prefer: Preference = WEIGHT_ONLY):
     """Mean over requirements of -log(target weight) (plus `prefer`'s terms), and its gradients
     w.r.t. both matrices.
@@ -100,9 +123,9 @@ def loss_and_grads(reqs: Sequence[Requirement], W_search, W_offer, prefer: Prefe
     loss, dWs, dWo = 0.0, np.zeros_like(W_search), np.zeros_like(W_offer)
     for r in reqs:
         row = focus_row(r, W_search, W_offer)
-        loss -= np.log(row.weights[r.target])
-        g = row.weights.copy()                        # (n,) dloss/dscores
-        g[r.target] -= 1.0
+        term, aim = _cross_entropy(row.weights, r)
+        loss += term
+        g = row.weights - aim                         # (n,) dloss/dscores
         dq = g @ row.offers                           # (k,) dloss/dq
         dK = np.outer(g, row.search)                  # (n, k) dloss/dk_j
         if prefer.direction or prefer.even:
@@ -122,9 +145,10 @@ def _preference_terms(r: Requirement, row: FocusRow, prefer: Preference):
     q_hat, K_hat = q / q_len, K / lengths[:, None]                 # (k,), (n, k)
     cos = K_hat @ q_hat                                            # (n,)
     p = masked_softmax(prefer.sharpness * cos, v)                  # (n,)
-    loss = -prefer.direction * np.log(max(p[r.target], 1e-300))
-    h = prefer.direction * prefer.sharpness * p                    # (n,) dloss/d(cos)
-    h[r.target] -= prefer.direction * prefer.sharpness
+    ce, aim = _cross_entropy(p, r, floor=1e-300)
+    loss = prefer.direction * ce
+    a = prefer.direction * prefer.sharpness
+    h = a * p - a * aim                                            # (n,) dloss/d(cos)
     dq = (h @ (K_hat - np.outer(cos, q_hat))) / q_len              # (k,)
     dK = h[:, None] * (q_hat[None, :] - cos[:, None] * K_hat) / lengths[:, None]   # (n, k)
     logs = np.log(lengths[v])                                      # (m,)
