@@ -2,7 +2,9 @@
 
 A script names a model (token embeddings, position vectors, W_search, W_offer, optionally
 W_value, a mask and a scale), either inline or through `model: some_file.yaml` (relative to the
-script), and one or more phrases. Everything a user can get wrong is reported at once, each as
+script), and one or more phrases. Instead of one W_search and W_offer a model may give `heads:`,
+a list of up to MAX_HEADS heads, each its own W_search, W_offer and optional W_value; a phrase
+may name several `targets:` instead of one `target:`. Everything a user can get wrong is reported at once, each as
 `FILE:LINE: what is wrong, and what would be right`; nothing here computes attention.
 """
 from __future__ import annotations
@@ -16,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
 
 from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
 from attnmath.shown import shown_trace
+from attnmath.trace import frozen
 
 from .problems import Problem, Problems, ScriptError, Suggester, Where, listing
 from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
@@ -28,13 +33,17 @@ from .story.length import estimated_seconds
 from .yamlnodes import Node, read_nodes
 
 
-MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "mask", "scale")
+MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "heads", "mask", "scale")
+HEAD_KEYS = ("W_search", "W_offer", "W_value")   # what one head gives; `heads:` lists them
 PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections", "voice")
 SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
 CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
 PACE_RANGE = (0.25, 4.0)
-PHRASE_KEYS = ("text", "predict", "focus", "target", "mask", "instead")
+PHRASE_KEYS = ("text", "predict", "focus", "target", "targets", "mask", "instead")
 MAX_INSTEAD = 4          # alternatives per phrase: the section draws each beside the real one
+MAX_TARGETS = 4          # words one focus may be asked to lean on at once (`targets:`)
+MAX_HEADS = 4            # attention heads a model may give (`heads:`)
+SHARE_SLACK = 1e-9       # shares written as 0.1 + 0.2 + 0.7 add up to a hair over 1 in floats
 
 MAX_TOKENS = 32          # per phrase; the scenes lay out at most 10 well, tables many more
 MAX_PHRASES = 16
@@ -55,8 +64,22 @@ _KIND_NAMES = {"map": "a mapping", "seq": "a list", "scalar": "text"}
 
 
 @dataclass(frozen=True)
+class Head:
+    """One attention head's matrices: each head reads the same positioned vectors with its own
+    W_search and W_offer (and W_value, else it averages the positioned vectors themselves)."""
+
+    W_search: tuple[tuple[float, ...], ...]
+    W_offer: tuple[tuple[float, ...], ...]
+    W_value: Optional[tuple[tuple[float, ...], ...]] = None
+
+
+@dataclass(frozen=True)
 class Model:
-    """The numbers shared by every phrase of a script. Vectors are tuples; d is their length."""
+    """The numbers shared by every phrase of a script. Vectors are tuples; d is their length.
+
+    `heads` always holds at least one head, and W_search, W_offer and W_value are the first
+    head's: code written for one head (the scenes, the fit) keeps reading those and sees head 1.
+    """
 
     embeddings: Mapping[str, tuple[float, ...]]
     positions: tuple[tuple[float, ...], ...]
@@ -65,6 +88,17 @@ class Model:
     W_value: Optional[tuple[tuple[float, ...], ...]]
     mask: str
     scale: str
+    heads: tuple[Head, ...] = ()
+
+    def __post_init__(self):
+        first = Head(self.W_search, self.W_offer, self.W_value)
+        if not self.heads:
+            object.__setattr__(self, "heads", (first,))
+            return
+        object.__setattr__(self, "heads", tuple(self.heads))
+        if self.heads[0] != first:    # e.g. dataclasses.replace(model, W_search=...) kept the old heads
+            raise ValueError("a model's W_search, W_offer and W_value must be its first head's; "
+                             "give heads=() to make them its only head")
 
     @property
     def dimensions(self) -> int:
@@ -93,6 +127,18 @@ class Phrase:
     # `instead:` the article's counterfactuals: had the focus leaned only on these positions
     # (evenly), these words could come next. Each leaned word is one the focus can see.
     instead: tuple[tuple[tuple[int, ...], str], ...] = ()
+    # Every word the focus should lean on, in the order written; `target` is the first of them
+    # (so the one-target walkthrough still has one to follow). () when there is no target.
+    targets: tuple[int, ...] = ()
+    # `targets: {typed: 0.6, Brian: 0.3}`: the part of the focus's weight each target should
+    # get, in the order of `targets`; None when no share was given (a list, or `target:`).
+    shares: Optional[tuple[float, ...]] = None
+
+    def __post_init__(self):
+        if not self.targets and self.target is not None:    # built with `target` alone
+            object.__setattr__(self, "targets", (self.target,))
+        if self.shares is not None and len(self.shares) != len(self.targets):
+            raise ValueError(f"{len(self.shares)} shares for {len(self.targets)} targets")
 
 
 @dataclass(frozen=True)
@@ -129,6 +175,35 @@ class Script:
 
     def shown_traces(self) -> tuple[PhraseTrace, ...]:
         return tuple(self.shown_trace(p) for p in self.phrases)
+
+    def head_traces(self, phrase: Phrase) -> tuple[PhraseTrace, ...]:
+        """The phrase through every head, in script order: the same positioned vectors, each
+        head's own matrices. The first is `trace(phrase)`; a one-head model gives just that."""
+        m = self.model
+        keys = [m.vocabulary_key(t) for t in phrase.tokens]
+        return tuple(trace_phrase(
+            phrase.tokens, [m.embeddings[k] for k in keys], m.positions[:len(phrase.tokens)],
+            h.W_search, h.W_offer, h.W_value, mask=phrase.mask, scale=m.scale, text=phrase.text,
+            focus=phrase.focus, target=phrase.target, predict=phrase.predict) for h in m.heads)
+
+    def shown_head_traces(self, phrase: Phrase) -> tuple[PhraseTrace, ...]:
+        """Every head's trace as the videos would show it (attnmath.shown), each on its own
+        head's shown matrices."""
+        return tuple(shown_trace(t, h.W_search, h.W_offer, h.W_value)
+                     for t, h in zip(self.head_traces(phrase), self.model.heads))
+
+    @staticmethod
+    def joined_outputs(traces: Sequence[PhraseTrace]) -> np.ndarray:
+        """See the module-level joined_outputs."""
+        return joined_outputs(traces)
+
+
+def joined_outputs(traces: Sequence[PhraseTrace]) -> np.ndarray:
+    """A phrase's output with several heads: each position's head outputs side by side, head 1's
+    numbers first, (n, m1) + (n, m2) -> (n, m1 + m2). Read-only, like a trace's arrays."""
+    if not traces:
+        raise ValueError("no head traces to join")
+    return frozen(np.concatenate([t.outputs for t in traces], axis=-1))
 
 
 def draws_something(text: str) -> bool:
@@ -337,7 +412,7 @@ class _ScriptReader:
                                                    f"`model:` and `phrase:`, but this is {_KIND_NAMES[root.kind]}")])
         if set(root.value) & set(MODEL_KEYS) and not set(root.value) & {"model", "phrase", "phrases"}:
             self.known_keys(root, MODEL_KEYS, "the model file")
-            model = self._model(root.value, root)
+            model = self._model(self._heads_or_matrices(root, dict(root.value)), root)
             self.problems.raise_if_any()
             return ModelFile(self.path, model)
         self.known_keys(root, SCRIPT_KEYS, "the script")
@@ -450,9 +525,17 @@ class _ScriptReader:
         if "model" in root.value:
             included = self._included_model(root.value["model"])
         fields = dict(included)
-        for key in MODEL_KEYS:
-            if key in root.value:
-                fields[key] = root.value[key]
+        mine = self._heads_or_matrices(root, {k: root.value[k] for k in MODEL_KEYS if k in root.value})
+        if "heads" in root.value:           # the script's heads replace the included matrices
+            fields = {k: v for k, v in fields.items() if k not in HEAD_KEYS}
+        elif {"W_search", "W_offer"} & set(root.value):    # and its matrices the included heads
+            fields.pop("heads", None)
+        elif "heads" in included and "W_value" in root.value:
+            self.problems.add(root.keys["W_value"].where,
+                              "the included model gives `heads:`, so a W_value here belongs to no head; "
+                              "give it inside a head of `heads:`, or give W_search and W_offer here too")
+            del mine["W_value"]
+        fields.update(mine)
         if "embeddings" in included and "embeddings" in root.value:
             mine, theirs = root.value["embeddings"], included["embeddings"]
             if mine.kind == theirs.kind == "map":
@@ -500,29 +583,81 @@ class _ScriptReader:
                               "a model file cannot include another model; copy what you need into this file")
         self.known_keys(model_root, ("model",) + MODEL_KEYS, "the model file")
         self.include_failed = False
-        return {k: v for k, v in model_root.value.items() if k in MODEL_KEYS}
+        return self._heads_or_matrices(model_root, {k: v for k, v in model_root.value.items() if k in MODEL_KEYS})
+
+    def _heads_or_matrices(self, root: Node, fields: dict[str, Node]) -> dict[str, Node]:
+        """One file gives `heads:` or W_search and W_offer, not both. When it gives both, that is
+        reported once, on the `heads` line, and the file is read as its heads alone, so that the
+        same mistake does not also bring a "no W_search" or a second problem."""
+        if "heads" in root.value and set(HEAD_KEYS) & set(root.value):
+            given = ", ".join(k for k in HEAD_KEYS if k in root.value)
+            self.problems.add(root.keys["heads"].where,
+                              "give either `heads:` or W_search and W_offer, not both (this file also "
+                              f"gives {given}); with heads, each head gives its own W_search and W_offer")
+            return {k: v for k, v in fields.items() if k not in HEAD_KEYS}
+        return fields
 
     def _model(self, fields: dict[str, Node], root: Node) -> Optional[Model]:
         top = Where(self.path, 1)
+        has_heads = "heads" in fields     # then the matrices are each head's, not the model's
         for key, example in (("embeddings", "`embeddings:` with one vector per word"),
                              ("positions", "`positions:`, a list with one vector per position"),
                              ("W_search", "`W_search: [[1, 0], [0, 1]]`"),
                              ("W_offer", "`W_offer: [[1, 0], [0, 1]]`")):
-            if key not in fields and not self.include_failed:
+            if key not in fields and not self.include_failed and not (has_heads and key in HEAD_KEYS):
                 self.problems.add(top, f"no {key}: add {example} here, or include a model file with `model: model.yaml`")
         embeddings = self._embeddings(fields["embeddings"]) if "embeddings" in fields else None
         positions = self._positions(fields["positions"]) if "positions" in fields else None
         self.vocabulary, self.positions = embeddings, positions
-        w_search = self.matrix(fields["W_search"], "W_search", None) if "W_search" in fields else None
-        k = len(w_search[0]) if w_search else None
-        w_offer = self.matrix(fields["W_offer"], "W_offer", k) if "W_offer" in fields else None
-        w_value = self.matrix(fields["W_value"], "W_value", None) if "W_value" in fields else None
+        if has_heads:
+            heads = self._heads(fields["heads"])
+        else:
+            head = self._head(fields, "", None)
+            heads = None if head is None else (head,)
         mask = self.choice(fields["mask"], "mask", MASKS) if "mask" in fields else "none"
         scale = self.choice(fields["scale"], "scale", SCALES) if "scale" in fields else "none"
-        if None in (embeddings, positions, w_search, w_offer, mask, scale) or \
-                ("W_value" in fields and w_value is None):
+        if None in (embeddings, positions, heads, mask, scale):
             return None
-        return Model(MappingProxyType(embeddings), positions, w_search, w_offer, w_value, mask, scale)
+        first = heads[0]
+        return Model(MappingProxyType(embeddings), positions, first.W_search, first.W_offer, first.W_value,
+                     mask, scale, heads)
+
+    def _head(self, fields: Mapping[str, Node], of: str, missing_at: Optional[Where]) -> Optional[Head]:
+        """W_search, W_offer (as many columns) and an optional W_value, named `W_search{of}` in
+        problems. A missing matrix is reported at `missing_at` (a head's own line); the model's
+        own are reported with the other missing model keys, or not at all when an include failed."""
+        w_search = self.matrix(fields["W_search"], f"W_search{of}", None) if "W_search" in fields else None
+        k = len(w_search[0]) if w_search else None
+        w_offer = self.matrix(fields["W_offer"], f"W_offer{of}", k) if "W_offer" in fields else None
+        w_value = self.matrix(fields["W_value"], f"W_value{of}", None) if "W_value" in fields else None
+        for key in ("W_search", "W_offer"):
+            if key not in fields and missing_at is not None:
+                self.problems.add(missing_at, f"no {key}{of}: every head needs W_search and W_offer, "
+                                              f"e.g. `{key}: [[1, 0], [0, 1]]`")
+        if None in (w_search, w_offer) or ("W_value" in fields and w_value is None):
+            return None
+        return Head(w_search, w_offer, w_value)
+
+    def _heads(self, node: Node) -> Optional[tuple[Head, ...]]:
+        """`heads:` a list of 1 to MAX_HEADS mappings, each a head's W_search, W_offer and optional
+        W_value. Heads may differ in their number of columns; all read the same vectors."""
+        if not self.expect(node, "seq", "heads (a list of `- W_search: ...` mappings)"):
+            return None
+        if not node.value:
+            self.problems.add(node.where, "heads is an empty list; give each head its W_search and W_offer, "
+                                          "e.g. `- {W_search: [[1, 0], [0, 1]], W_offer: [[0, 1], [1, 0]]}`")
+            return None
+        if len(node.value) > MAX_HEADS:
+            self.problems.add(node.where, f"{len(node.value)} heads; at most {MAX_HEADS}")
+            return None
+        heads = []
+        for h, head_node in enumerate(node.value, 1):
+            if not self.expect(head_node, "map", f"head {h} (its W_search and W_offer)"):
+                heads.append(None)
+                continue
+            self.known_keys(head_node, HEAD_KEYS, f"head {h}")
+            heads.append(self._head(head_node.value, f" of head {h}", head_node.where))
+        return None if None in heads else tuple(heads)
 
     def _embeddings(self, node: Node) -> Optional[dict]:
         if not self.expect(node, "map", "embeddings"):
@@ -625,21 +760,87 @@ class _ScriptReader:
             self.problems.add(where, f"the phrase has {len(tokens)} words; at most {MAX_TOKENS}")
             return None
         ok = self._tokens_known(tokens, where)
+        if "target" in fields and "targets" in fields:
+            self.problems.add(node.keys["targets"].where,
+                              "give either `target:` (one word) or `targets:` (a list), not both")
+            return None
         focus = self._position(fields["focus"], "focus", tokens) if "focus" in fields else None
         target = self._position(fields["target"], "target", tokens) if "target" in fields else None
         if (("focus" in fields and focus is None) or ("target" in fields and target is None)
                 or not ok):
             return None
-        if mask == "causal" and focus is not None and target is not None and target > focus:
-            self.problems.add(fields["target"].where,
-                              f"target '{tokens[target]}' (position {target}) comes after focus "
-                              f"'{tokens[focus]}' (position {focus}), so the causal mask hides it; "
-                              "use `mask: none` for this phrase or pick an earlier target")
+        if "target" in fields and self._hidden_target(fields["target"], tokens, mask, focus, target):
             return None
+        targets, shares = ((target,) if target is not None else ()), None
+        if "targets" in fields:
+            many = self._targets(fields["targets"], node.keys["targets"].where, tokens, mask, focus)
+            if many is None:
+                return None
+            targets, shares = many
+            target = targets[0]
         instead = self._instead(fields["instead"], tokens, mask, focus) if "instead" in fields else ()
         if instead is None:
             return None
-        return Phrase(text, tokens, mask, predict, focus, target, where, instead)
+        return Phrase(text, tokens, mask, predict, focus, target, where, instead, targets, shares)
+
+    def _hidden_target(self, node: Node, tokens, mask: str, focus: Optional[int], target: int) -> bool:
+        """True, after saying so, when the causal mask hides the target from the focus."""
+        if mask == "causal" and focus is not None and target > focus:
+            self.problems.add(node.where,
+                              f"target '{tokens[target]}' (position {target}) comes after focus "
+                              f"'{tokens[focus]}' (position {focus}), so the causal mask hides it; "
+                              "use `mask: none` for this phrase or pick an earlier target")
+            return True
+        return False
+
+    def _targets(self, node: Node, at: Where, tokens, mask: str, focus: Optional[int]
+                 ) -> Optional[tuple[tuple[int, ...], Optional[tuple[float, ...]]]]:
+        """`targets:` several words the focus should lean on: a list (`[typed, Brian]`), or a
+        mapping from each word to the share of the focus's weight it should get (`{typed: 0.6,
+        Brian: 0.3}`). Each is read as `target:` is and checked as it is. (positions, shares or
+        None), or None after reporting; problems of the whole list are reported `at` its key."""
+        example = "`targets: [typed, Brian]` or, with shares, `targets: {typed: 0.6, Brian: 0.3}`"
+        if node.kind == "scalar":
+            self.problems.add(at, f"targets must be a list or a mapping, e.g. {example}; "
+                                          "for one word write `target:`")
+            return None
+        named = node.value if node.kind == "seq" else [node.keys[key] for key in node.value]
+        if not named:
+            self.problems.add(at, f"targets is empty; name at least one word, e.g. {example}")
+            return None
+        if len(named) > MAX_TARGETS:
+            self.problems.add(at, f"targets names {len(named)} words; at most {MAX_TARGETS}")
+            return None
+        positions = [self._position(item, "target", tokens) for item in named]
+        if None in positions:
+            return None
+        for k, (item, t) in enumerate(zip(named, positions)):
+            if t in positions[:k]:
+                first = named[positions.index(t)]
+                self.problems.add(item.where, f"targets names '{tokens[t]}' (position {t}) twice (first as "
+                                              f"'{first.value}' on line {first.line}); name each word once")
+                return None
+        if any(self._hidden_target(item, tokens, mask, focus, t) for item, t in zip(named, positions)):
+            return None
+        if node.kind == "seq":
+            return tuple(positions), None
+        shares = [self._share(node.value[item.value], item.value) for item in named]
+        if None in shares:
+            return None
+        if sum(shares) > 1 + SHARE_SLACK:
+            self.problems.add(at, f"the shares of targets add up to {sum(shares):g}; each is a part of "
+                                  "the focus's weight, so together they can be at most 1")
+            return None
+        return tuple(positions), tuple(shares)
+
+    def _share(self, node: Node, word: str) -> Optional[float]:
+        """A target's share of the focus's weight: more than 0, at most 1."""
+        share = self.number(node, f"the share of target '{word}'")
+        if share is not None and not 0 < share <= 1:
+            self.problems.add(node.where, f"the share of target '{word}' is {share:g}; a share is a part of "
+                                          "the focus's weight, more than 0 and at most 1 (e.g. 0.6)")
+            return None
+        return share
 
     def _instead(self, node: Node, tokens, mask: str, focus: Optional[int]):
         """`instead:` maps words of the phrase ("on the") to what could come next had the focus
