@@ -52,7 +52,7 @@ def _fit(args) -> int:
     from .fitting import as_json, as_text, run_fit, write_model
     try:
         script = load_script(args.script)
-        report = run_fit(script, steps=args.steps, prefer=args.prefer)
+        report = run_fit(script, steps=args.steps, prefer=args.prefer, heads=args.heads)
     except ScriptError as e:
         return print_problems(e)
     text = json.dumps(as_json(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n" if args.format == "json" \
@@ -190,6 +190,14 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _heads(value: str) -> int:
+    from .script import MAX_HEADS
+    n = int(value)
+    if not 1 <= n <= MAX_HEADS:
+        raise argparse.ArgumentTypeError(f"heads must be between 1 and {MAX_HEADS}")
+    return n
+
+
 def _positive(value: str) -> int:
     n = int(value)
     if not 1 <= n <= 100_000:
@@ -219,6 +227,9 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--prefer", choices=("direction", "weight"), default="direction",
                    help="direction (default): prefer matrices under which each target wins because its offer "
                         "points closest to the search, not because it is longest; weight: the targets' weights only")
+    f.add_argument("--heads", type=_heads, default=None, metavar="N",
+                   help="fit N heads (1 to 4), each target on top of a head of its own; --write then saves "
+                        "them as `heads:` (default: the model's heads)")
     f.add_argument("--write", metavar="OUT.yaml", help="save the fitted matrices as a model file")
     f.set_defaults(run=_fit)
     r = sub.add_parser("render", help="render scripts into publishable bundles: mp4/webm/gif, captions, "

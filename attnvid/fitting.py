@@ -10,6 +10,7 @@ words and positions as a model file every other command reads.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -21,8 +22,8 @@ import numpy as np
 
 from attnmath import (DIRECTION, TIE, WEIGHT_ONLY, Decision, decide, focus_row, format_number, format_vector,
                       same_direction, winner)
-from attnmath.feasibility import Reason, Requirement, Verdict, requirement, ties, verdict
-from attnmath.fit import FitDiverged, FitResult, fit_best
+from attnmath.feasibility import HeadsVerdict, Reason, Requirement, Verdict, heads_verdict, requirement, ties, verdict
+from attnmath.fit import FitDiverged, FitResult, fit_best, lift
 
 from .problems import Problem, ScriptError, Where
 
@@ -38,6 +39,14 @@ class TargetReport:
     strongest: int         # the position the focus leans on most under them (attnmath.winner)
     decision: Decision     # under them: who won, who is best aligned, whether direction decided
     length_ratio: float    # longest visible offer / shortest, under them
+    each: tuple[float, ...] = ()   # each target's weight under them, in `req.targets` order
+    row: np.ndarray | None = None  # the focus's weights under them (n,)
+
+    @property
+    def set_leads(self) -> bool:
+        """Every target above every other visible word (ties with a target aside), under the fit."""
+        r = self.req
+        return bool(all(self.row[t] > self.row[j] + TIE for t in r.targets for j in _others(r)))
 
     @property
     def by_direction(self) -> bool:
@@ -53,6 +62,23 @@ class TargetReport:
 
 
 @dataclass(frozen=True)
+class HeadsReport:
+    """Several heads: can each target be on top of a head of its own, which head takes which,
+    and the matrices fitted per head (each head on the targets the verdict hands it)."""
+
+    verdict: HeadsVerdict
+    results: tuple[FitResult, ...]      # one per head, in head order
+    # each target no 2D head can put on top (as its single-target requirement), with the fewest
+    # dimensions of FREED_DIMENSIONS in which the vectors, given more numbers (attnmath.lift), let
+    # one head put it there (None: not even in the largest)
+    freed_in: tuple[tuple[Requirement, int | None], ...] = ()
+
+    @property
+    def heads(self) -> int:
+        return self.verdict.heads
+
+
+@dataclass(frozen=True)
 class FitReport:
     script: Script
     result: FitResult
@@ -61,17 +87,24 @@ class FitReport:
     steps: int
     possible_together: Verdict | None   # the targets each feasible alone, all at once
     prefer: str = "direction"           # the fit's preference (PREFERENCES)
+    heads: HeadsReport | None = None    # several heads asked for, or a phrase with several targets
+    writes_heads: bool = False          # the model file gets `heads:` (asked for, or the model had them)
+
+
+def _others(req: Requirement) -> list[int]:
+    """The visible words outside a set of targets (their ties aside): what every target must beat."""
+    return [int(j) for j in np.flatnonzero(req.visible) if j not in req.targets and j not in ties(req)]
 
 
 def requirements(script: Script) -> list[Requirement]:
-    """One requirement per phrase that names both a focus and a target."""
+    """One requirement per phrase that names both a focus and a target (or `targets:`)."""
     reqs = []
     for phrase in script.phrases:
         if phrase.focus is None or phrase.target is None:
             continue
         t = script.trace(phrase)
         reqs.append(requirement(phrase.text, t.positioned, phrase.focus, phrase.target, phrase.mask,
-                                tokens=phrase.tokens))
+                                tokens=phrase.tokens, targets=phrase.targets, shares=phrase.shares or ()))
     if not reqs:
         raise ScriptError([Problem(Where(script.path, 1), "no phrase names both a focus and a target; "
                                    "`attnvid fit` learns to make each focus lean on its target")])
@@ -87,7 +120,7 @@ def fit_requirements(reqs, steps: int = 3000, prefer: str = "direction") -> FitR
     """The one fit every command and scene uses: `attnvid fit`, the Learning scene, the Cramped
     scene's sweep over dimensions. Remembered per process: the explainer builds Learning and
     Cramped from the same requirements, and the result (read-only arrays) is the same."""
-    key = (tuple((r.phrase, r.tokens, r.x.shape, r.x.tobytes(), r.focus, r.target, r.visible.tobytes())
+    key = (tuple((r.phrase, r.tokens, r.x.shape, r.x.tobytes(), r.focus, r.targets, r.shares, r.visible.tobytes())
                  for r in reqs), steps, prefer)
     if key not in _FITTED:
         preference, lr = PREFERENCES[prefer]
@@ -98,10 +131,56 @@ def fit_requirements(reqs, steps: int = 3000, prefer: str = "direction") -> FitR
 _FITTED: dict = {}
 
 
-def run_fit(script: Script, steps: int = 3000, prefer: str = "direction") -> FitReport:
+FREED_DIMENSIONS = (3, 4, 8)   # where `attnvid fit` looks for the room 2D lacks (attnmath.lift)
+
+
+def freed_in(req: Requirement, x_by_phrase, words_by_phrase, phrase_index: int) -> int | None:
+    """The fewest of FREED_DIMENSIONS in which `req` (one target) can be met alone, the phrases'
+    vectors lifted together as `dimension_sweep` lifts them; None if none of them."""
+    for d in FREED_DIMENSIONS:
+        lifted = lift(x_by_phrase, words_by_phrase, d)[phrase_index]
+        if verdict([dataclasses.replace(req, x=lifted)]).feasible:
+            return d
+    return None
+
+
+def fit_heads(reqs: list[Requirement], heads: int, steps: int, prefer: str) -> HeadsReport:
+    """The heads verdict, then each head fitted on the single-target requirements it is handed.
+
+    When no split works, the targets some head can top are split among the heads, and a target no
+    head can top goes to the head that takes the fewest (it is fitted for, and stays behind)."""
+    hv = heads_verdict(reqs, heads)
+    split = hv
+    if not hv.feasible:
+        reachable = [dataclasses.replace(r, targets=kept, target=kept[0], shares=())
+                     for r in reqs for kept in [tuple(t for t in r.targets if verdict([r.alone(t)]).feasible)] if kept]
+        split = heads_verdict(reachable, heads) if reachable and \
+            all(len(r.targets) <= heads for r in reachable) else None
+    given: list[list[Requirement]] = [[] for _ in range(heads)]
+    if split is not None and split.feasible:
+        for h in range(heads):
+            given[h] = list(split.carried_by(h))
+    handed = {(g.phrase, g.target) for head in given for g in head}
+    for r in reqs:
+        for t in r.targets:
+            if (r.phrase, t) not in handed:
+                min(given, key=len).append(r.alone(t))
+    results = tuple(fit_requirements(g or reqs, steps=steps, prefer=prefer) for g in given)
+    xs, words = [r.x for r in reqs], [r.tokens for r in reqs]
+    index = {r.phrase: i for i, r in enumerate(reqs)}
+    stuck = [reason.req for reason in hv.reasons if reason.kind == "inside_hull"]   # single-target ones
+    return HeadsReport(hv, results, tuple((req, freed_in(req, xs, words, index[req.phrase])) for req in stuck))
+
+
+def run_fit(script: Script, steps: int = 3000, prefer: str = "direction", heads: int | None = None) -> FitReport:
+    """Fit one head (the targets' sets jointly), and, when several heads are asked for (or the
+    model has them, or a phrase names several targets), say what that many heads can do and fit
+    them. `heads` defaults to the model's count, else to the most targets any phrase names."""
     reqs = requirements(script)
     try:
         result = fit_requirements(reqs, steps=steps, prefer=prefer)
+        many = heads or max(len(script.model.heads), max(len(r.targets) for r in reqs))
+        head_report = fit_heads(reqs, many, steps, prefer) if many > 1 or heads else None
     except FitDiverged as e:
         raise ScriptError([Problem(Where(script.path, 1), f"the fit did not converge ({e}); no matrices "
                                    "were written. Try `--prefer weight`, fewer `--steps`, or vectors "
@@ -112,10 +191,12 @@ def run_fit(script: Script, steps: int = 3000, prefer: str = "direction") -> Fit
         lengths = np.linalg.norm(row.offers[req.visible], axis=1)
         targets.append(TargetReport(req, verdict([req]), float(weight), winner(row.weights, req.visible),
                                     decide(row.search, row.offers, req.visible),
-                                    float(lengths.max() / lengths.min()) if lengths.min() > 0 else float("inf")))
+                                    float(lengths.max() / lengths.min()) if lengths.min() > 0 else float("inf"),
+                                    tuple(float(row.weights[t]) for t in req.targets), row.weights))
     alone_ok = [t.req for t in targets if t.alone.feasible]
     together = verdict(alone_ok) if 1 < len(alone_ok) < len(reqs) else None
-    return FitReport(script, result, verdict(reqs), tuple(targets), steps, together, prefer)
+    writes = head_report is not None and (heads is not None or len(script.model.heads) > 1)
+    return FitReport(script, result, verdict(reqs), tuple(targets), steps, together, prefer, head_report, writes)
 
 
 # -- reasons in words: attnmath.feasibility states the facts, these sentences are ours ---------
@@ -124,11 +205,29 @@ def _name(req: Requirement, j: int) -> str:
     return f"'{req.tokens[j]}'" if req.tokens else f"position {j}"
 
 
+def _names(req: Requirement, positions) -> str:
+    return ", ".join(req.tokens[j] if req.tokens else str(j) for j in positions)
+
+
+def _and(req: Requirement, positions) -> str:
+    names = [req.tokens[j] if req.tokens else f"position {j}" for j in positions]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _alone_words(reason: Reason) -> str:
     """Why one requirement cannot be met, whatever the matrices."""
     req = reason.req
-    f, t = req.focus, req.target
+    f, t = req.focus, (req.target if reason.target is None else reason.target)
     where = f'in "{req.phrase}", ' if req.phrase else ""
+    if reason.kind == "hulls_meet":
+        others = _others(req)
+        between = (f"; {_and(req, reason.rivals)} lies between them" if reason.rivals else "")
+        return (f"{where}{_and(req, req.targets)} cannot all outscore {_and(req, others)}: the outline of "
+                f"the targets' vectors overlaps the outline of the others'{between}, so any search direction "
+                "that lifts every target lifts one of the others at least as high")
+    if reason.kind == "too_few_heads":
+        return (f"{where}{_name(req, f)} has {len(req.targets)} targets, more than the heads; a head gives "
+                "its top weight to one word of a row")
     if reason.kind == "zero_focus":
         return (f"{where}{_name(req, f)} is the zero vector {format_vector(req.x[f])}, so its "
                 f"search vector is zero and every score it gives is 0, whatever the matrices")
@@ -147,9 +246,14 @@ _CONFLICT = ("each target can win on its own, but no single matrix makes them al
              "what lifts one target lowers another")
 
 
-def why_not(v: Verdict) -> str:
+_HEADS_CONFLICT = ("each target can be on top of a head of its own phrase by phrase, but no split of the "
+                   "targets among the heads lets every head serve all the phrases with one W_search and one W_offer")
+
+
+def why_not(v: "Verdict | HeadsVerdict") -> str:
     """A verdict's reasons in plain words, joined by "; " ("" when feasible)."""
-    return "; ".join(_CONFLICT if r.kind == "conflict" else _alone_words(r) for r in v.reasons)
+    conflict = _HEADS_CONFLICT if isinstance(v, HeadsVerdict) else _CONFLICT
+    return "; ".join(conflict if r.kind == "conflict" else _alone_words(r) for r in v.reasons)
 
 
 def _lead(t: TargetReport) -> str:
@@ -210,7 +314,26 @@ def as_json(report: FitReport) -> dict:
             "best_aligned": t.req.tokens[t.decision.best_aligned],
             "longest": t.req.tokens[t.decision.longest],
             "length_ratio": t.length_ratio if np.isfinite(t.length_ratio) else None,   # None: a zero offer
+            **({"targets": [t.req.tokens[j] for j in t.req.targets],       # only for a set of targets
+                "shares": list(t.req.shares), "each": list(t.each), "set_leads": t.set_leads}
+               if t.req.several else {}),
         } for t in report.targets],
+        **({"heads": _heads_json(report.heads)} if report.heads is not None else {}),
+    }
+
+
+def _heads_json(h: HeadsReport) -> dict:
+    v = h.verdict
+    return {
+        "count": h.heads,
+        "feasible": v.feasible,
+        "margin": v.margin,
+        "reason": why_not(v),
+        "tops": [[{"phrase": g.phrase, "target": g.tokens[g.target]} for g in v.carried_by(i)]
+                 for i in range(h.heads)] if v.feasible else None,
+        "freed_in": [{"phrase": req.phrase, "target": req.tokens[req.target], "dimensions": d}
+                     for req, d in h.freed_in],
+        "matrices": [{"W_search": r.W_search.tolist(), "W_offer": r.W_offer.tolist()} for r in h.results],
     }
 
 
@@ -220,6 +343,9 @@ def as_text(report: FitReport) -> str:
     for t in report.targets:
         r = t.req
         focus, target = r.tokens[r.focus], r.tokens[r.target]
+        if r.several:
+            lines += _set_lines(t)
+            continue
         lines.append(f'"{r.phrase}": {focus} -> {target}')
         if t.alone.feasible:
             lines.append(f"  possible in 2D: some W_search, W_offer make {target} {focus}'s top score "
@@ -247,15 +373,62 @@ def as_text(report: FitReport) -> str:
             lines.append(f"The ones 2D can hold on their own ({names}), at once: {word}"
                          + (f" (margin {format_number(report.possible_together.margin, 3)})."
                             if report.possible_together.feasible else "."))
-    wins = [t for t in report.targets if t.by_direction]
-    can = [t for t in report.targets if t.direction_possible]
-    lines.append(f"Won by direction after fitting: {len(wins)} of the {len(can)} targets 2D lets win by direction"
-                 + (f" ({', '.join(t.req.tokens[t.req.target] for t in wins)})." if wins else "."))
+    wins = [t for t in report.targets if t.by_direction and not t.req.several]
+    can = [t for t in report.targets if t.direction_possible and not t.req.several]
+    if any(not t.req.several for t in report.targets):     # direction is a one-target story
+        lines.append(f"Won by direction after fitting: {len(wins)} of the {len(can)} targets 2D lets win by direction"
+                     + (f" ({', '.join(t.req.tokens[t.req.target] for t in wins)})." if wins else "."))
     lines.append(f"Fitted ({report.steps} steps, preferring {report.prefer}, loss "
                  f"{format_number(report.result.loss, 3)}):")
     for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
         lines.append(f"  {name} = [" + ", ".join(format_vector(row) for row in W) + "]")
+    if report.heads is not None:
+        lines += [""] + _heads_lines(report.heads)
     return "\n".join(lines) + "\n"
+
+
+def _set_lines(t: TargetReport) -> list[str]:
+    """One phrase with several targets: can one head put them all above the rest, and the fit."""
+    r = t.req
+    focus, names = r.tokens[r.focus], _and(r, r.targets)
+    out = [f'"{r.phrase}": {focus} -> {", ".join(r.tokens[j] for j in r.targets)}']
+    if t.alone.feasible:
+        out.append(f"  one head, all at once: possible in 2D: some W_search, W_offer put {names} above every "
+                   f"other word {focus} sees (best margin {format_number(t.alone.margin, 3)})")
+    else:
+        out.append(f"  one head, all at once: impossible in 2D: {why_not(t.alone)}")
+    asked = "evenly" if np.allclose(r.shares, r.shares[0]) and abs(sum(r.shares) - 1) < 1e-9 else \
+        ", ".join(f"{r.tokens[j]} {format_number(a)}" for j, a in zip(r.targets, r.shares))
+    each = ", ".join(f"{r.tokens[j]} {format_number(w)}" for j, w in zip(r.targets, t.each))
+    lead = "all above the rest" if t.set_leads else f"{r.tokens[t.strongest]} leads"
+    out.append(f"  after fitting: {each} (together {format_number(t.weight)}, asked {asked}); {lead}")
+    return out
+
+
+def _heads_lines(h: HeadsReport) -> list[str]:
+    """What `h.heads` heads can do: each target on top of a head of its own, and the fit per head."""
+    v = h.verdict
+    head = lambda i: f"head {i + 1}"
+    title = f"With {h.heads} heads, each target on top of a head of its own"
+    if v.feasible:
+        out = [f"{title}: possible in 2D (margin {format_number(v.margin, 3)})."]
+        for i in range(h.heads):
+            given = v.carried_by(i)
+            said = "; ".join(f'{g.tokens[g.target]} in "{g.phrase}"' for g in given) or "nothing of its own"
+            out.append(f"  {head(i)} puts on top: {said}")
+    else:
+        reason = why_not(v)
+        out = [f"{title}: impossible in 2D. {reason[:1].upper() + reason[1:]}."]
+    for req, d in h.freed_in:
+        name = req.tokens[req.target]
+        more = (f"with the vectors given more numbers (attnmath.lift), one head can in {d} dimensions"
+                if d else f"not even in {FREED_DIMENSIONS[-1]} dimensions")
+        out.append(f"  More heads do not help {name}: no 2D head puts it on top; {more}.")
+    out.append(f"Fitted per head ({head(0)} first; each on the targets it is given):")
+    for i, result in enumerate(h.results):
+        out.append(f"  {head(i)}: W_search = [" + ", ".join(format_vector(row) for row in result.W_search)
+                   + "], W_offer = [" + ", ".join(format_vector(row) for row in result.W_offer) + "]")
+    return out
 
 
 _PLAIN = re.compile(r"[^\s:#\[\]{},&*!|>'\"%@`-][^\s:#\[\]{},]*")
@@ -286,7 +459,18 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
            + (",\n# preferring that each target win by direction; attnmath/fit.py),"
               if report.prefer == "direction" else "; attnmath/fit.py),"),
            f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
-    for t in report.targets:
+    if report.writes_heads:
+        h = report.heads
+        out.append(f"# With {h.heads} heads, each fitted on the targets the exact heads verdict gives it:")
+        for i, result in enumerate(h.results):
+            given = h.verdict.carried_by(i) if h.verdict.feasible else ()
+            for g in given:
+                w = focus_row(g, result.W_search, result.W_offer).weights
+                lead = "on top" if winner(w, g.visible) == g.target else f"{g.tokens[winner(w, g.visible)]} leads"
+                out.append(f'#   head {i + 1}, "{g.phrase}": {g.tokens[g.target]} gets {format_number(w[g.target])} ({lead})')
+        if not h.verdict.feasible:
+            out.append(f"#   (no split puts every target on top: {why_not(h.verdict)})")
+    for t in ([] if report.writes_heads else report.targets):
         r = t.req
         why = "" if t.alone.feasible else "; no 2D matrices can make it win"
         out.append(f'#   "{r.phrase}": {r.tokens[r.target]} gets {format_number(t.weight)} ({_lead(t)}{why}), '
@@ -297,12 +481,22 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
     out += [f"  {_key(w)}: {_vec(m.embeddings[w])}" for w in sorted(m.embeddings, key=str.casefold)]
     out.append("positions:")
     out += [f"  - {_vec(v)}" for v in m.positions]
-    for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
-        out.append(f"{name}:")
-        out += [f"  - {_vec(row, decimals)}" for row in W]
-    if m.W_value is not None:
-        out.append("W_value:")
-        out += [f"  - {_vec(row)}" for row in m.W_value]
+    if report.writes_heads:
+        out.append("heads:             # each head's search and offer; the outputs are joined head by head")
+        for i, result in enumerate(report.heads.results):
+            for name, W in (("W_search", result.W_search), ("W_offer", result.W_offer)):
+                out.append(f"  {'- ' if name == 'W_search' else '  '}{name}:")
+                out += [f"      - {_vec(row, decimals)}" for row in W]
+            if i < len(m.heads) and m.heads[i].W_value is not None:
+                out.append("    W_value:")
+                out += [f"      - {_vec(row)}" for row in m.heads[i].W_value]
+    else:
+        for name, W in (("W_search", report.result.W_search), ("W_offer", report.result.W_offer)):
+            out.append(f"{name}:")
+            out += [f"  - {_vec(row, decimals)}" for row in W]
+        if m.W_value is not None:
+            out.append("W_value:")
+            out += [f"  - {_vec(row)}" for row in m.W_value]
     out.append(f"scale: {m.scale}")
     return "\n".join(out) + "\n"
 

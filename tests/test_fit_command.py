@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from attnmath import WEIGHT_ONLY, Reason, Verdict, decide, requirement, verdict
 from attnmath.fit import fit_best
@@ -162,3 +163,66 @@ def test_the_article_in_words():
                 "scores at least one rival at least as high as 'Is'")
     assert why_not(verdict([reqs["Is"]])) == is_alone
     assert why_not(verdict(list(reqs.values()))) == is_alone       # sat and typed say nothing
+
+
+# -- several targets and several heads ----------------------------------------------------------
+
+SETS = """model: {model}
+mask: causal
+phrases:
+  - text: Brian typed cat into the
+    focus: cat
+    targets: [typed, Brian]
+  - text: Is your warm black cat
+    focus: cat
+    targets: [Is, warm, black]
+"""
+
+
+def test_fit_with_sets_and_two_heads_says_what_each_can_hold(write, tmp_path):
+    """The set verdicts and the heads verdict in words and JSON, all from attnmath's facts; the
+    written model has two heads, and each puts on top what the verdict handed it."""
+    p = write("sets.yaml", SETS.format(model=SCRIPTS / "model.yaml"))
+    out = tmp_path / "heads.yaml"
+    r = run("fit", p, "--heads", "2", "--format", "json", "--write", out)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    brian, warm = data["targets"]
+    assert brian["targets"] == ["typed", "Brian"] and brian["feasible"] and brian["set_leads"]
+    assert brian["shares"] == [0.5, 0.5] and sum(brian["each"]) == pytest.approx(brian["weight"])
+    assert warm["targets"] == ["Is", "warm", "black"] and not warm["feasible"]
+    assert "cannot all outscore your and cat" in warm["reason"]
+    heads = data["heads"]
+    assert heads["count"] == 2 and not heads["feasible"] and heads["tops"] is None
+    assert "'cat' has 3 targets, more than the heads" in heads["reason"]
+    assert "'Is' [0.50, 0.60] lies inside the convex hull" in heads["reason"]
+    assert heads["freed_in"] == [{"phrase": "Is your warm black cat", "target": "Is", "dimensions": 3}]
+    model = load(out).model
+    assert len(model.heads) == 2
+    np.testing.assert_allclose(model.heads[1].W_search, np.round(heads["matrices"][1]["W_search"], 2), atol=1e-12)
+    # what the fit gave each head: the reachable targets split, one head each
+    script = tmp_path / "with_heads.yaml"
+    script.write_text(SETS.format(model=out))
+    traces = [load_script(script).head_traces(ph) for ph in load_script(script).phrases]
+    tops = {(t.text, t.tokens[t.strongest(t.focus)]) for ts in traces for t in ts}
+    assert {("Brian typed cat into the", "typed"), ("Brian typed cat into the", "Brian")} <= tops
+    assert ("Is your warm black cat", "Is") not in tops
+
+
+def test_fit_table_for_sets_in_words(write):
+    p = write("sets.yaml", SETS.format(model=SCRIPTS / "model.yaml"))
+    out = run("fit", p).stdout
+    assert '"Brian typed cat into the": cat -> typed, Brian' in out
+    assert "one head, all at once: possible in 2D: some W_search, W_offer put typed and Brian above" in out
+    assert "With 3 heads, each target on top of a head of its own: impossible in 2D." in out
+    assert "More heads do not help Is: no 2D head puts it on top" in out
+    assert "Won by direction" not in out              # a one-target story; these are sets
+
+
+def test_a_rival_between_two_targets_in_words():
+    x = [[1.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [0.0, 1.0]]
+    req = requirement("a b c d", x, focus=3, target=0, mask="none", tokens="abcd", targets=(0, 1))
+    assert why_not(verdict([req])) == (
+        'in "a b c d", a and b cannot all outscore c and d: the outline of the targets\' vectors overlaps '
+        "the outline of the others'; c lies between them, so any search direction that lifts every target "
+        "lifts one of the others at least as high")
