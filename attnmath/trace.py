@@ -45,6 +45,12 @@ class PhraseTrace:
     focus: Optional[int] = None  # the position the walkthrough follows
     target: Optional[int] = None # the position it should lean on
     predict: Optional[str] = None  # the word the phrase should lead to
+    targets: tuple[int, ...] = ()  # every position it should lean on (`target` first); () if none
+    shares: Optional[tuple[float, ...]] = None  # the part of the focus's weight each target should get, if asked
+
+    def __post_init__(self):
+        if not self.targets and self.target is not None:
+            object.__setattr__(self, "targets", (self.target,))
 
     @property
     def n(self) -> int:
@@ -65,7 +71,7 @@ class PhraseTrace:
 def trace_phrase(tokens, embeddings, positions, W_search, W_offer, W_value=None, *,
                  mask: str = "none", scale: str = "none", text: Optional[str] = None,
                  focus: Optional[int] = None, target: Optional[int] = None,
-                 predict: Optional[str] = None) -> PhraseTrace:
+                 predict: Optional[str] = None, targets=(), shares=None) -> PhraseTrace:
     """Run one phrase through attention and keep every step.
 
     `embeddings` and `positions` are (n, d), one row per token; `positions` may be longer than
@@ -87,4 +93,5 @@ def trace_phrase(tokens, embeddings, positions, W_search, W_offer, W_value=None,
         search=frozen(search), offer=frozen(offer), scores=frozen(scores),
         visible=frozen(visibility(n, mask), bool), weights=frozen(weights),
         values=frozen(values), outputs=frozen(outputs),
-        focus=focus, target=target, predict=predict)
+        focus=focus, target=target, predict=predict, targets=tuple(targets),
+        shares=None if shares is None else tuple(float(x) for x in shares))

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,7 @@ class HeadsReport:
 
     verdict: HeadsVerdict
     results: tuple[FitResult, ...]      # one per head, in head order
+    given: tuple[tuple[Requirement, ...], ...] = ()   # per head, the single-target requirements it was fitted on
     # each target no 2D head can put on top (as its single-target requirement), with the fewest
     # dimensions of FREED_DIMENSIONS in which the vectors, given more numbers (attnmath.lift), let
     # one head put it there (None: not even in the largest)
@@ -165,11 +167,13 @@ def fit_heads(reqs: list[Requirement], heads: int, steps: int, prefer: str) -> H
         for t in r.targets:
             if (r.phrase, t) not in handed:
                 min(given, key=len).append(r.alone(t))
-    results = tuple(fit_requirements(g or reqs, steps=steps, prefer=prefer) for g in given)
+    given = [g or list(reqs) for g in given]        # a head handed nothing learns the sets
+    results = tuple(fit_requirements(g, steps=steps, prefer=prefer) for g in given)
     xs, words = [r.x for r in reqs], [r.tokens for r in reqs]
     index = {r.phrase: i for i, r in enumerate(reqs)}
     stuck = [reason.req for reason in hv.reasons if reason.kind == "inside_hull"]   # single-target ones
-    return HeadsReport(hv, results, tuple((req, freed_in(req, xs, words, index[req.phrase])) for req in stuck))
+    return HeadsReport(hv, results, tuple(tuple(g) for g in given),
+                       tuple((req, freed_in(req, xs, words, index[req.phrase])) for req in stuck))
 
 
 def run_fit(script: Script, steps: int = 3000, prefer: str = "direction", heads: int | None = None) -> FitReport:
@@ -461,15 +465,16 @@ def model_yaml(report: FitReport, decimals: int = 2) -> str:
            f"# rounded to {decimals} decimals so every score can be redone by hand. With the fitted matrices:"]
     if report.writes_heads:
         h = report.heads
-        out.append(f"# With {h.heads} heads, each fitted on the targets the exact heads verdict gives it:")
-        for i, result in enumerate(h.results):
-            given = h.verdict.carried_by(i) if h.verdict.feasible else ()
+        out.append(f"# {h.heads} heads, each fitted on the targets it is handed (attnvid/fitting.py fit_heads):")
+        for i, (result, given) in enumerate(zip(h.results, h.given)):
             for g in given:
                 w = focus_row(g, result.W_search, result.W_offer).weights
-                lead = "on top" if winner(w, g.visible) == g.target else f"{g.tokens[winner(w, g.visible)]} leads"
+                top = winner(w, g.visible)
+                lead = "on top" if top == g.target or top in ties(g) else f"{g.tokens[top]} leads"
                 out.append(f'#   head {i + 1}, "{g.phrase}": {g.tokens[g.target]} gets {format_number(w[g.target])} ({lead})')
         if not h.verdict.feasible:
-            out.append(f"#   (no split puts every target on top: {why_not(h.verdict)})")
+            out.append("#   No split puts every target on top of a head:")
+            out += [f"#   {line}" for line in textwrap.wrap(why_not(h.verdict) + ".", 92)]
     for t in ([] if report.writes_heads else report.targets):
         r = t.req
         why = "" if t.alone.feasible else "; no 2D matrices can make it win"

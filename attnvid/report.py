@@ -20,7 +20,8 @@ from typing import Sequence
 from attnmath import PhraseTrace, format_number, format_vector, round_weights
 
 from .script import Head, Script, joined_outputs
-from .story.walkthrough import focus_facts
+from .story.walkthrough import focus_facts, grouped, share_clauses
+from .story.wording import listed
 
 HIDDEN = "—"
 
@@ -51,6 +52,18 @@ def describe_focus(trace: PhraseTrace) -> str:
     facts = focus_facts(trace)
     name = lambda i: f"'{trace.tokens[i]}'" + (f" (position {i})" if trace.tokens.count(trace.tokens[i]) > 1 else "")
     text = f"{name(facts.focus)} gives its largest weight to {name(facts.winner)} ({facts.winner_weight})"
+    if facts.several:
+        text += (f"; the targets {listed(name(k) for k in facts.targets)} get {listed(facts.target_weights)}, "
+                 f"together {facts.targets_total}")
+        weighed = lambda js: listed(f"{name(j)} ({facts.row_weights[j]})" for j in js)
+        for above, ks in grouped(facts.outweighed):
+            text += f"; {weighed(above)} {'outweighs' if len(above) == 1 else 'outweigh'} {listed(map(name, ks))}"
+        for level, ks in grouped(facts.level):
+            text += f"; {weighed(level)} {'matches' if len(level) == 1 else 'match'} {listed(map(name, ks))}"
+        shares = share_clauses(facts, name)
+        if shares:
+            text += "; against the shares asked, " + listed(shares)
+        return text
     if facts.target is not None:
         t = facts.target
         text += ", the target" if t == facts.winner else f"; the target {name(t)} gets {facts.target_weight}"
@@ -67,7 +80,6 @@ def _matrix_rows(labels, matrix, visible, cell) -> tuple:
 
 
 def phrase_section(trace: PhraseTrace, has_values: bool) -> Section:
-    labels = _labels(list(trace.tokens))
     vec_headers = ("pos", "token", "embedding", "+ position", "= positioned", "search", "offer")
     vec_rows = []
     for i, token in enumerate(trace.tokens):
@@ -75,9 +87,6 @@ def phrase_section(trace: PhraseTrace, has_values: bool) -> Section:
                format_vector(trace.positioned[i]), format_vector(trace.search[i]),
                format_vector(trace.offer[i]))
         vec_rows.append(row + ((format_vector(trace.values[i]),) if has_values else ()))
-    shown = [round_weights(row) for row in trace.weights]
-    weight_rows = tuple(r + (f"{sum(shown[i]):.2f}",) for i, r in enumerate(
-        _matrix_rows(labels, trace.weights, trace.visible, lambda i, j: f"{shown[i][j]:.2f}")))
     heading = f'"{trace.text}"' + (f" → {trace.predict}" if trace.predict else "")
     lines = [f"mask: {trace.mask}; each score is search_i · offer_j"
              + ("" if trace.scale == 1.0 else f" × {format_number(trace.scale, 4)}")]
@@ -85,16 +94,26 @@ def phrase_section(trace: PhraseTrace, has_values: bool) -> Section:
         lines.append(describe_focus(trace) + ".")
     if trace.mask == "causal":
         lines.append(f"{HIDDEN} marks a later position, hidden by the causal mask (weight 0).")
-    out_header = "output = Σ weight × value" if has_values else "output = Σ weight × positioned"
     return Section(heading, tuple(lines), (
         Table("Vectors", vec_headers + (("value",) if has_values else ()), tuple(vec_rows)),
+        *_attention_tables(trace, has_values)))
+
+
+def _attention_tables(trace: PhraseTrace, has_values: bool) -> tuple[Table, ...]:
+    """Scores, weights (each row with its shown sum) and outputs: what every head's section shows."""
+    labels = _labels(list(trace.tokens))
+    shown = [round_weights(row) for row in trace.weights]
+    weight_rows = tuple(r + (f"{sum(shown[i]):.2f}",) for i, r in enumerate(
+        _matrix_rows(labels, trace.weights, trace.visible, lambda i, j: f"{shown[i][j]:.2f}")))
+    out_header = "output = Σ weight × value" if has_values else "output = Σ weight × positioned"
+    return (
         Table("Scores (row i looks at column j)", ("i",) + tuple(labels),
               _matrix_rows(labels, trace.scores, trace.visible, lambda i, j: format_number(trace.scores[i, j]))),
         Table("Weights (softmax of each row; shown values add up to 1.00)",
               ("i",) + tuple(labels) + ("sum",), weight_rows),
         Table("Outputs", ("pos", "token", out_header),
               tuple((str(i), t, format_vector(trace.outputs[i])) for i, t in enumerate(trace.tokens))),
-    ))
+    )
 
 
 def _head_tables(head: Head, suffix: str = "") -> list[Table]:
@@ -123,13 +142,9 @@ def model_section(script: Script) -> Section:
 def head_section(trace: PhraseTrace, head: int, count: int, has_values: bool) -> Section:
     """A further head's numbers for one phrase (head 1's are the phrase's own section): what it
     searches and offers, its scores, weights and outputs."""
-    labels = _labels(list(trace.tokens))
     vec_rows = tuple((str(i), t, format_vector(trace.search[i]), format_vector(trace.offer[i]))
                      + ((format_vector(trace.values[i]),) if has_values else ())
                      for i, t in enumerate(trace.tokens))
-    shown = [round_weights(row) for row in trace.weights]
-    weight_rows = tuple(r + (f"{sum(shown[i]):.2f}",) for i, r in enumerate(
-        _matrix_rows(labels, trace.weights, trace.visible, lambda i, j: f"{shown[i][j]:.2f}")))
     lines = [f"the same positioned vectors through head {head}'s own W_search and W_offer; "
              "each score is search_i · offer_j"
              + ("" if trace.scale == 1.0 else f" × {format_number(trace.scale, 4)}")]
@@ -138,16 +153,9 @@ def head_section(trace: PhraseTrace, head: int, count: int, has_values: bool) ->
     if trace.mask == "causal":
         lines.append(f"{HIDDEN} marks a later position, hidden by the causal mask (weight 0).")
     lines.append("A position's joined output is the heads' outputs side by side, head 1's numbers first.")
-    out_header = "output = Σ weight × value" if has_values else "output = Σ weight × positioned"
     return Section(f'"{trace.text}" — head {head} of {count}', tuple(lines), (
         Table("Vectors", ("pos", "token", "search", "offer") + (("value",) if has_values else ()), vec_rows),
-        Table("Scores (row i looks at column j)", ("i",) + tuple(labels),
-              _matrix_rows(labels, trace.scores, trace.visible, lambda i, j: format_number(trace.scores[i, j]))),
-        Table("Weights (softmax of each row; shown values add up to 1.00)",
-              ("i",) + tuple(labels) + ("sum",), weight_rows),
-        Table("Outputs", ("pos", "token", out_header),
-              tuple((str(i), t, format_vector(trace.outputs[i])) for i, t in enumerate(trace.tokens))),
-    ))
+        *_attention_tables(trace, has_values)))
 
 
 def sections(script: Script, traces: Sequence[PhraseTrace],
@@ -312,7 +320,8 @@ def default_values(fmt: str) -> str:
 def render(script: Script, fmt: str, values: str | None = None) -> str:
     values = values or default_values(fmt)
     per_phrase = script.shown_head_traces if values == "shown" else script.head_traces
-    heads = [per_phrase(p) for p in script.phrases]     # per phrase, one trace per head
+    # per phrase, one trace per head
+    heads = [tuple(per_phrase(p)) for p in script.phrases]
     traces = [h[0] for h in heads]                       # the first head's: what one head shows
     if fmt == "json":
         data = numbers_json(script, traces, heads)

@@ -35,7 +35,7 @@ from .yamlnodes import Node, read_nodes
 
 MODEL_KEYS = ("embeddings", "positions", "W_search", "W_offer", "W_value", "heads", "mask", "scale")
 HEAD_KEYS = ("W_search", "W_offer", "W_value")   # what one head gives; `heads:` lists them
-PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections", "voice")
+PRESENTATION_KEYS = ("title", "narration", "pace", "captions", "sections", "voice", "two_heads")
 SCRIPT_KEYS = ("model",) + MODEL_KEYS + ("phrase", "phrases") + PRESENTATION_KEYS
 CAPTIONS = ("screen", "subtitles")   # screen: on the frame and in the .srt; subtitles: .srt only
 PACE_RANGE = (0.25, 4.0)
@@ -155,6 +155,14 @@ class Script:
     captions: str = "screen"
     sections: tuple[str, ...] = field(default_factory=lambda: EXPLAINER.names)   # the explainer's, in order
     voice: str = DEFAULT_VOICE               # who narrates: "joe", "none" or a Piper .onnx path (resolved)
+    # `two_heads: FILE`: the script whose heads and targets the explainer's two_heads section shows
+    two_heads: Optional["Script"] = None
+
+    @property
+    def heads_source(self) -> Optional["Script"]:
+        """What the two_heads pictures draw: the named script, or this one if its model has heads."""
+        return self.two_heads if self.two_heads is not None else \
+            (self if len(self.model.heads) > 1 else None)
 
     def trace(self, phrase: Phrase) -> PhraseTrace:
         m = self.model
@@ -162,7 +170,8 @@ class Script:
         return trace_phrase(
             phrase.tokens, [m.embeddings[k] for k in keys], m.positions[:len(phrase.tokens)],
             m.W_search, m.W_offer, m.W_value, mask=phrase.mask, scale=m.scale, text=phrase.text,
-            focus=phrase.focus, target=phrase.target, predict=phrase.predict)
+            focus=phrase.focus, target=phrase.target, predict=phrase.predict, targets=phrase.targets,
+            shares=phrase.shares)
 
     def traces(self) -> tuple[PhraseTrace, ...]:
         return tuple(self.trace(p) for p in self.phrases)
@@ -184,7 +193,8 @@ class Script:
         return tuple(trace_phrase(
             phrase.tokens, [m.embeddings[k] for k in keys], m.positions[:len(phrase.tokens)],
             h.W_search, h.W_offer, h.W_value, mask=phrase.mask, scale=m.scale, text=phrase.text,
-            focus=phrase.focus, target=phrase.target, predict=phrase.predict) for h in m.heads)
+            focus=phrase.focus, target=phrase.target, predict=phrase.predict, targets=phrase.targets,
+            shares=phrase.shares) for h in m.heads)
 
     def shown_head_traces(self, phrase: Phrase) -> tuple[PhraseTrace, ...]:
         """Every head's trace as the videos would show it (attnmath.shown), each on its own
@@ -420,10 +430,56 @@ class _ScriptReader:
         model = self._model(fields, root)
         phrases = self._phrases(root, model)
         presentation = self._presentation(root)
+        self._sections_playable(root, model, presentation)
         self.problems.raise_if_any()
         self._running_time(root, len(phrases), presentation)
         self.problems.raise_if_any()
         return Script(self.path, model, tuple(phrases), **presentation)
+
+    def _sections_playable(self, root: Node, model: Optional[Model], presentation: dict) -> None:
+        """The two_heads section needs two heads: `two_heads: FILE`, or this model's `heads:`.
+        Without them it is left out of the default sections, and listing it is a problem."""
+        has_heads = presentation.get("two_heads") is not None or (model is not None and len(model.heads) > 1)
+        if has_heads or "two_heads" in root.value:
+            return
+        if "sections" not in root.value:
+            presentation["sections"] = tuple(n for n in EXPLAINER.names if n != "two_heads")
+        elif "two_heads" in (presentation.get("sections") or ()):
+            self.problems.add(root.value["sections"].where,
+                              "the two_heads section needs two heads: name a script whose model gives `heads:` "
+                              "with `two_heads: two_heads.yaml`, give this model `heads:`, or drop the section")
+
+    def _two_heads(self, node: Node) -> Optional["Script"]:
+        """`two_heads: FILE` (relative to this script): a script with `heads:` and a phrase naming
+        several `targets:`, read and checked as any script is; its problems are reported as its own."""
+        name = self.text(node, "two_heads", 300)
+        if name is None:
+            return None
+        path = os.path.join(os.path.dirname(self.path), name)
+        if not os.path.isfile(path):
+            self.problems.add(node.where, f"two_heads file '{path}' does not exist or is not a file "
+                                          "(the path is relative to the script's folder)")
+            return None
+        if os.path.realpath(path) == os.path.realpath(self.path):
+            self.problems.add(node.where, "two_heads names this script itself; give its model `heads:` instead")
+            return None
+        try:
+            other = load_script(path)
+        except ScriptError as e:
+            for p in e.problems:
+                self.problems.add(p.where, p.message)
+            self.problems.add(node.where, f"the two_heads script '{name}' has the problems above")
+            return None
+        if other.two_heads is not None:
+            self.problems.add(node.where, f"the two_heads script '{name}' names a two_heads script of its own; "
+                                          "one level is enough: remove its `two_heads:`")
+            return None
+        several = [p for p in other.phrases if p.focus is not None and len(p.targets) > 1]
+        if len(other.model.heads) < 2 or not several or other.model.dimensions != 2:
+            self.problems.add(node.where, f"the two_heads script '{name}' needs a 2D model with `heads:` (at least "
+                                          "two) and a phrase naming a focus and several `targets:`")
+            return None
+        return other
 
     def _running_time(self, root: Node, phrase_count: int, presentation: dict) -> None:
         """A script may not ask for more than MAX_MINUTES of video (attnvid.story.length)."""
@@ -478,6 +534,8 @@ class _ScriptReader:
             out["sections"] = self._sections(root.value["sections"])
         if "voice" in root.value:
             out["voice"] = self._voice(root.value["voice"])
+        if "two_heads" in root.value:
+            out["two_heads"] = self._two_heads(root.value["two_heads"])
         return {k: v for k, v in out.items() if v is not None}
 
     def _voice(self, node: Node) -> Optional[str]:

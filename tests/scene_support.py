@@ -199,6 +199,7 @@ def record_word_labels(monkeypatch, vocabulary, seen: list) -> None:
 
     import scenes.lib.beats
     import scenes.lib.explainer
+    import scenes.lib.heads
     import scenes.lib.learning
     import scenes.lib.pieces as pieces
     from scenes.lib import style
@@ -224,6 +225,6 @@ def record_word_labels(monkeypatch, vocabulary, seen: list) -> None:
 
     for name in ("text", "word"):
         original = getattr(pieces, name)
-        for module in (pieces, scenes.lib.beats, scenes.lib.explainer, scenes.lib.learning):
+        for module in (pieces, scenes.lib.beats, scenes.lib.explainer, scenes.lib.heads, scenes.lib.learning):
             if getattr(module, name, None) is original:
                 monkeypatch.setattr(module, name, wrap(original))

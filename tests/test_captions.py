@@ -11,6 +11,7 @@ from attnmath import format_number, format_weights
 
 from attnvid.problems import ScriptError
 from attnvid.script import load_script
+from attnvid.story.heads import HeadsData
 from attnvid.story import (CRAMPED, EXPLAINER, KINDS, LEARNING, WALKTHROUGH, narration_keys, narration_part,
                            placeholders_in)
 from attnvid.story.learning import CrampedData, LearningData
@@ -65,7 +66,7 @@ def cramped(explainer):
 
 def subjects(explainer, learning, cramped):
     return {"walkthrough": explainer.traces()[0], "explainer": explainer, "learning": learning,
-            "cramped": cramped}
+            "cramped": cramped, "two_heads": HeadsData(explainer.heads_source)}
 
 
 def test_every_default_caption_uses_only_its_placeholders_and_each_is_filled(explainer, learning, cramped):

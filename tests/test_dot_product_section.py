@@ -87,7 +87,7 @@ def built(tmp_path_factory):
     import scenes.explainer as module
     tmp = tmp_path_factory.mktemp("dot")
     text = (SCRIPTS / "explainer.yaml").read_text(encoding="utf-8")
-    head = text[:text.index("sections:")].replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}")
+    head = text[:text.index("sections:")].replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}")
     path = tmp / "two.yaml"
     path.write_text(head + "sections: [dot_product, weighted_average]\n", encoding="utf-8")
     mp = pytest.MonkeyPatch()

@@ -210,8 +210,9 @@ def test_fit_with_sets_and_two_heads_says_what_each_can_hold(write, tmp_path):
 
 
 def test_fit_table_for_sets_in_words(write):
-    p = write("sets.yaml", SETS.format(model=SCRIPTS / "model.yaml"))
-    out = run("fit", p).stdout
+    from attnvid.fitting import as_text, run_fit
+    # in this process, so the fit is the one the other tests of these phrases already ran (fit_requirements)
+    out = as_text(run_fit(load_script(write("sets.yaml", SETS.format(model=SCRIPTS / "model.yaml")))))
     assert '"Brian typed cat into the": cat -> typed, Brian' in out
     assert "one head, all at once: possible in 2D: some W_search, W_offer put typed and Brian above" in out
     assert "With 3 heads, each target on top of a head of its own: impossible in 2D." in out

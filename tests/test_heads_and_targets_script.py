@@ -13,6 +13,7 @@ from attnmath.shown import shown_trace
 from attnvid import report
 from attnvid.problems import ScriptError
 from attnvid.script import MAX_HEADS, MAX_TARGETS, Head, Model, joined_outputs, load_script
+from test_script_errors import one_problem, problems_of  # noqa: F401
 from conftest import INLINE_MODEL, SCRIPTS
 from conftest import attnvid as run
 
@@ -29,19 +30,6 @@ heads:
 """
 
 
-def problems_of(path):
-    with pytest.raises(ScriptError) as info:
-        load_script(path)
-    return [str(p) for p in info.value.problems]
-
-
-def one_problem(path, line, *fragments):
-    found = problems_of(path)
-    assert len(found) == 1, found
-    assert found[0].startswith(f"{path}:{line}: "), found[0]
-    for fragment in fragments:
-        assert fragment in found[0], found[0]
-    return found[0]
 
 
 def phrase_with(lines: str, text: str = "the cat sat on", mask: str = "") -> str:

@@ -153,7 +153,8 @@ def test_fit_on_scaled_embeddings_converges_and_prints_valid_json(tmp_path, fact
     """The shipped embeddings x2.5 (and x15) used to drive the loss to NaN and print it with exit 0."""
     (tmp_path / "model.yaml").write_text(scaled_model((SCRIPTS / "model.yaml").read_text(), factor))
     script = tmp_path / "explainer.yaml"
-    script.write_text((SCRIPTS / "explainer.yaml").read_text())
+    script.write_text((SCRIPTS / "explainer.yaml").read_text().replace(
+        "two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}"))
     r = run("fit", script, "--format", "json", "--steps", "400", timeout=300)
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
@@ -243,7 +244,9 @@ def test_mutated_scripts_get_exit_0_or_2_one_line_messages_and_valid_json_quickl
     import tempfile
     name, text = case
     with tempfile.TemporaryDirectory() as folder:
-        (open(os.path.join(folder, "model.yaml"), "w", encoding="utf-8")).write(SHIPPED["model.yaml"])
+        for other, shipped in SHIPPED.items():      # what the scripts include: model.yaml, two_heads.yaml, ...
+            with open(os.path.join(folder, other), "w", encoding="utf-8") as f:
+                f.write(shipped)
         path = os.path.join(folder, name)
         with open(path, "w", encoding="utf-8", errors="surrogatepass") as f:
             f.write(text)
@@ -267,9 +270,15 @@ from attnvid.story import narration_keys  # noqa: E402
 EXPLAINER_TEXT = SHIPPED["explainer.yaml"].split("\nsections:")[0] + "\n"     # all sections, by default
 
 
+def write_included(write) -> None:
+    """The files the explainer includes, beside it: its model and its two_heads script (and theirs)."""
+    for name in ("model.yaml", "two_heads.yaml", "heads_model.yaml"):
+        write(name, SHIPPED[name])
+
+
 def test_a_script_asking_for_hours_is_refused_with_the_minutes_it_asked_for(write):
     """Repeated placeholders at pace 4 had asked for 100 minutes from 1 KB."""
-    write("model.yaml", SHIPPED["model.yaml"])
+    write_included(write)
     repeated = "{focus} " * 3
     p = write("s.yaml", EXPLAINER_TEXT + f'pace: 4\nnarration:\n  takeaway: "{repeated}"\n')
     refused(p, p.read_text().count("\n"), "{focus} appears 3 times in the narration for takeaway; at most 2")
@@ -284,7 +293,7 @@ def test_a_script_asking_for_hours_is_refused_with_the_minutes_it_asked_for(writ
 
 
 def test_sections_each_play_once(write):
-    write("model.yaml", SHIPPED["model.yaml"])
+    write_included(write)
     twice = write("twice.yaml", EXPLAINER_TEXT + "sections: [hook, recap, hook]\n")
     refused(twice, EXPLAINER_TEXT.count("\n") + 1, "section 'hook' is listed twice")
     huge = write("huge.yaml", EXPLAINER_TEXT + "sections: [" + ", ".join(["hook"] * 5000) + "]\n")

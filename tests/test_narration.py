@@ -43,7 +43,9 @@ def test_each_line_starts_at_its_own_sample_and_the_track_is_exactly_as_long_as_
     lines = sorted(lines)
     placed, ends = [], 0.0
     for k, (start, n) in enumerate(lines):
-        start = max(start, ends)                      # the scene never lets two lines overlap
+        # the scene never lets two lines overlap, and starts them on a frame, so on a whole sample
+        # (a start half a sample after a one-sample line rounded onto that line's sample)
+        start = round(max(start, ends) * RATE) / RATE
         placed.append(Placed(start, write_wav(folder / f"{k}.wav", np.full(n, k + 1))))
         ends = start + n / RATE
     duration = ends + 0.5

@@ -25,7 +25,7 @@ def keys(path, quality="l", code="v1", voice=""):
 
 def edited(write, old, new, name="explainer.yaml"):
     assert old in EXPLAINER
-    return write(name, EXPLAINER.replace(old, new).replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}"))
+    return write(name, EXPLAINER.replace(old, new).replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}"))
 
 
 def test_editing_a_phrase_keeps_the_sections_that_never_read_phrases(write):
@@ -36,7 +36,8 @@ def test_editing_a_phrase_keeps_the_sections_that_never_read_phrases(write):
                     and (SECTIONS.index(s) == 0 or "phrases" not in PARTS[SECTIONS[SECTIONS.index(s) - 1]].reads)}
     assert {"dot_product", "positions_needed", "positional_encodings"} <= same
     assert "embeddings" not in same              # it fades the hook (which shows the phrases) out
-    assert "alignment" not in same and "names" not in same     # names follows cramped onto the stage
+    assert "alignment" not in same and "two_heads" not in same     # two_heads follows cramped onto the stage
+    assert "names" in same                       # and names follows two_heads, which reads no phrase of this script
 
 
 def test_editing_the_model_keeps_only_what_reads_neither_it_nor_follows_what_does(write):
@@ -57,7 +58,7 @@ def test_pace_code_and_quality_change_every_key(write):
     base = keys(SCRIPTS / "explainer.yaml")
     assert not set(base.values()) & set(keys(SCRIPTS / "explainer.yaml", code="v2").values())
     assert not set(base.values()) & set(keys(SCRIPTS / "explainer.yaml", quality="h").values())
-    slower = write("slow.yaml", EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}") + "\npace: 1.5\n")
+    slower = write("slow.yaml", EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}") + "\npace: 1.5\n")
     assert not set(base.values()) & set(keys(slower).values())
 
 
@@ -84,12 +85,12 @@ def test_the_voice_and_whether_its_words_can_be_timed_change_every_key(monkeypat
 
 def test_moving_the_file_or_its_comments_changes_nothing(write):
     a = keys(edited(write, "Is your warm black cat", "Is your warm black cat", "a.yaml"))
-    b = keys(write("b.yaml", "# a comment\n\n" + EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}")))
+    b = keys(write("b.yaml", "# a comment\n\n" + EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}")))
     assert a == b
 
 
 def test_a_walkthrough_beat_changes_with_any_edit(write):
-    cat = (SCRIPTS / "cat_sat.yaml").read_text(encoding="utf-8").replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}")
+    cat = (SCRIPTS / "cat_sat.yaml").read_text(encoding="utf-8").replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}")
     a = keys(write("a.yaml", cat))
     b = keys(write("b.yaml", cat.replace("The cat sat on the", "The cat sat on on")))
     assert len(set(a.values())) == len(a) and not set(a.values()) & set(b.values())

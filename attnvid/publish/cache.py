@@ -114,7 +114,8 @@ def section_keys(video: Video, script: Script, quality: str, transparent: bool, 
               "voice": voice,
               "pace": repr(script.pace), "captions": script.captions, "title": script.title,
               "narration": _canonical(script.narration)}
-    inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases)}
+    inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases),
+              "two_heads": _canonical(script.heads_source) if script.heads_source is not None else None}
 
     def reads(index: int) -> dict:
         return {n: inputs[n] for n in _reads(video, index)}

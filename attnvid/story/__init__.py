@@ -4,10 +4,11 @@
   once (name, default caption, placeholders, what it reads, poster and gif marks);
 - walkthrough.py: the facts a phrase walkthrough states (who wins, the verdict);
 - explainer.py: the explainer's own numbers (dot products, order-blindness, baselines);
-- learning.py: the fit, the 2D verdicts and the dimension sweep the learning scenes show.
+- learning.py: the fit, the 2D verdicts and the dimension sweep the learning scenes show;
+- heads.py: two heads side by side, their joined output, and what more heads cannot do.
 """
-from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, WALKTHROUGH, Kind, Part, fill, gif_beats,
+from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, TWO_HEADS, WALKTHROUGH, Kind, Part, fill, gif_beats,
                        narration_keys, narration_part, placeholders_in, poster_beat)
 
-__all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "WALKTHROUGH", "Kind", "Part", "fill", "gif_beats",
+__all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "TWO_HEADS", "WALKTHROUGH", "Kind", "Part", "fill", "gif_beats",
            "narration_keys", "narration_part", "placeholders_in", "poster_beat"]

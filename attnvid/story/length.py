@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from .captions import phrases, reading_seconds
-from .registry import CRAMPED, EXPLAINER, LEARNING, PLACEHOLDER, WALKTHROUGH, Part
+from .registry import EXPLAINER, PLACEHOLDER, PLAYS_BEATS_OF, WALKTHROUGH, Part
 
 __all__ = ["PART_FLOOR", "PLACEHOLDER_CHARS", "estimated_seconds"]
 
@@ -45,10 +45,8 @@ def _parts_played(sections: Iterable[str], phrase_count: int) -> Iterable[tuple[
                 later = ("title", "scores", "softmax", "weighted_sum", "takeaway")
                 yield from ((WALKTHROUGH[b], k > 0) for b in (later[:1] + ("projections",) + later[1:]
                                                               if k == 0 else later))
-        elif name == "relevance_learned":
-            yield from ((p, False) for p in LEARNING)
-        elif name == "cramped":
-            yield from ((p, False) for p in CRAMPED)
+        elif name in PLAYS_BEATS_OF:
+            yield from ((p, False) for p in PLAYS_BEATS_OF[name])
 
 
 def estimated_seconds(sections: Iterable[str], phrase_count: int, narration: Mapping[str, str],

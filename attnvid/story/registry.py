@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Optional
 
-from . import explainer, learning, walkthrough
+from . import explainer, heads, learning, walkthrough
 
-__all__ = ["Part", "Kind", "WALKTHROUGH", "LEARNING", "CRAMPED", "EXPLAINER", "KINDS",
+__all__ = ["Part", "Kind", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS", "PLAYS_BEATS_OF",
            "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 INPUTS = ("model", "phrases")   # what a part's frames can read of a script (beyond its presentation)
+# and "two_heads": the script `two_heads:` names (or this one, when its model has heads)
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -156,6 +157,21 @@ CRAMPED = Kind("cramped", tuple(Part(name, caption, learning.CRAMPED_PLACEHOLDER
 )))
 
 
+# -- the TwoHeads scene (also the explainer's two_heads section) -------------------------------
+
+TWO_HEADS = Kind("two_heads", tuple(Part(name, caption, heads.HEADS_PLACEHOLDERS, heads.heads_facts)
+                                    for name, caption in (
+    ("heads", "One head gives each word one top word. To have {focus} lean on {targets}, a model runs heads "
+              "side by side, each with its own W_search and W_offer, on the same vectors. Head 1 gives "
+              "{focus}'s largest weight to {first_top} ({first_weight}), head 2 to {second_top} ({second_weight})."),
+    ("joined", "Each head makes its own weighted sum; the sums are joined end to end, head 1's first: "
+               "{focus}'s new vector has {numbers} numbers, {from_each}."),
+    ("patterns", "Side by side, each head's weights for every word, one row per word looking: the same "
+                 "vectors, two different patterns. This is the view BertViz draws for real models' heads."),
+    ("limits", "{limits}"),
+)))
+
+
 # -- the full explainer: one section per idea of the article, each clearing the stage first ----
 
 def _section(name: str, caption: Optional[str], placeholders: tuple[str, ...] = (),
@@ -197,6 +213,7 @@ EXPLAINER = Kind("explainer", (
                         "content decide how much each one counts.{shared}", ("shared",),
              explainer.bigrams_facts),
     _section("cramped", None),                # the Cramped scene's beats
+    _section("two_heads", None, reads=("two_heads",)),   # the TwoHeads scene's beats, of `two_heads:`
     _section("names", "W_search is what most explanations call the query matrix, and W_offer the "
                       "key matrix. The names differ; the arithmetic is the same. And no word decides "
                       "anything: once trained, the matrices are fixed, and every weight is this arithmetic.",
@@ -204,7 +221,9 @@ EXPLAINER = Kind("explainer", (
     _section("recap", "{count} steps: {steps}. {outcomes}.", ("count", "steps", "outcomes"), explainer.recap_facts),
 ))
 
-KINDS = (WALKTHROUGH, LEARNING, CRAMPED, EXPLAINER)
+KINDS = (WALKTHROUGH, LEARNING, CRAMPED, TWO_HEADS, EXPLAINER)
+# the explainer's sections that play a whole scene's beats (their caption is None)
+PLAYS_BEATS_OF = {"relevance_learned": LEARNING, "cramped": CRAMPED, "two_heads": TWO_HEADS}
 
 
 def narration_keys() -> tuple[str, ...]:
@@ -216,8 +235,8 @@ def narration_part(name: str, several_phrases: bool) -> Optional[Part]:
     """The part a `narration:` key overrides in a script. Names are unique across kinds but
     one: `embeddings` is a walkthrough beat and an explainer section, and a script plays only
     one of them (a one-phrase script is a walkthrough, a script with several the explainer)."""
-    order = (EXPLAINER, LEARNING, CRAMPED, WALKTHROUGH) if several_phrases else \
-        (WALKTHROUGH, LEARNING, CRAMPED, EXPLAINER)
+    order = (EXPLAINER, LEARNING, CRAMPED, TWO_HEADS, WALKTHROUGH) if several_phrases else \
+        (WALKTHROUGH, LEARNING, CRAMPED, TWO_HEADS, EXPLAINER)
     return next((kind[name] for kind in order if name in kind), None)
 
 

@@ -7,6 +7,7 @@ here, in one tested place, and reaches the captions through the walkthrough's pl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Optional
 
 import numpy as np
@@ -16,8 +17,9 @@ from attnmath import (PhraseTrace, angle_degrees, decide, format_number, format_
 
 from .wording import listed
 
-__all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict", "decided", "sees",
-           "unmasked_note", "shared_vectors", "shared_note", "miss_note", "pull", "closest_note", "own", "facts"]
+__all__ = ["STEPS", "STEP_RULES", "PLACEHOLDERS", "FocusFacts", "focus_of", "focus_facts", "verdict",
+           "decided", "sees", "unmasked_note", "shared_vectors", "shared_note", "miss_note", "missed", "itself",
+           "grouped", "share_clauses", "pull", "closest_note", "own", "facts"]
 
 STEPS = ("add positions", "search and offer", "scores", "softmax", "weighted sum")   # the five steps
 STEP_RULES = ("x = word + position", "search = x × W_search, offer = x × W_offer", "score = search · offer",
@@ -39,11 +41,37 @@ class FocusFacts:
     tied_with_target: tuple[int, ...]
     hidden: tuple[int, ...]          # positions the focus cannot see (causal mask)
     leaders: tuple[int, ...] = ()    # every position whose shown weight equals the top one
+    # every target, in the order written (`target` first), and each one's shown weight
+    targets: tuple[int, ...] = ()
+    target_weights: tuple[str, ...] = ()
+    targets_total: Optional[str] = None   # those shown strings added up in Decimal: it adds up by hand
+    # (target, the visible other words shown above it, heaviest first), for each target some word outweighs
+    outweighed: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    # (target, the visible other words shown at exactly its weight), for each target some word matches
+    level: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    others: tuple[int, ...] = ()          # the visible words that are not targets
+    row_weights: tuple[str, ...] = ()     # the focus row's shown weights (format_weights), every position
+    shares: Optional[tuple[str, ...]] = None       # the shares asked (to two decimals), when asked
+    share_gaps: Optional[tuple[str, ...]] = None   # each target's shown weight minus its share, signed
 
     @property
     def target_wins(self) -> bool:
         return self.target is not None and (self.target in self.leaders or self.winner == self.target
                                             or self.winner in self.tied_with_target)
+
+    @property
+    def several(self) -> bool:
+        """Several targets: the walkthrough follows the set, not one word."""
+        return len(self.targets) > 1
+
+    @property
+    def set_leads(self) -> bool:
+        """Every target shown above every other word the focus sees (and there are other words)."""
+        return bool(self.targets) and bool(self.others) and not self.outweighed and not self.level
+
+    def weight_of(self, j: int) -> str:
+        """A target's shown weight."""
+        return self.target_weights[self.targets.index(j)]
 
 
 def focus_of(trace: PhraseTrace) -> int:
@@ -58,15 +86,91 @@ def focus_facts(trace: PhraseTrace) -> FocusFacts:
     t = trace.target
     tied = tuple(j for j in trace.ties_with(t) if trace.visible[f, j]) if t is not None else ()
     top = tuple(j for j in range(trace.n) if trace.visible[f, j] and shown[j] == shown[winner])
+    targets = tuple(trace.targets) or ((t,) if t is not None else ())
+    weights = tuple(f"{shown[k]:.2f}" for k in targets)
+    others = tuple(j for j in range(trace.n) if trace.visible[f, j] and j not in targets)
+    heaviest = sorted(others, key=lambda j: (-shown[j], j))
+    above = tuple((k, tuple(j for j in heaviest if shown[j] > shown[k])) for k in targets)
+    level = tuple((k, tuple(j for j in heaviest if shown[j] == shown[k])) for k in targets)
+    shares = gaps = None
+    if targets and trace.shares is not None:
+        shares = tuple(format_number(x) for x in trace.shares)
+        gaps = tuple(f"{Decimal(w) - Decimal(s):+.2f}" for w, s in zip(weights, shares))
     return FocusFacts(
         focus=f, winner=winner, winner_weight=f"{shown[winner]:.2f}", target=t,
         target_weight=None if t is None else f"{shown[t]:.2f}", tied_with_target=tied,
-        hidden=tuple(int(j) for j in range(trace.n) if not trace.visible[f, j]), leaders=top)
+        hidden=tuple(int(j) for j in range(trace.n) if not trace.visible[f, j]), leaders=top,
+        targets=targets, target_weights=weights,
+        targets_total=f"{sum((Decimal(w) for w in weights), Decimal(0)):.2f}" if targets else None,
+        outweighed=tuple((k, js) for k, js in above if js), level=tuple((k, js) for k, js in level if js),
+        others=others, row_weights=tuple(f"{x:.2f}" for x in shown), shares=shares, share_gaps=gaps)
+
+
+def itself(trace: PhraseTrace, j: int) -> str:
+    """A word as a sentence names it among the focus's others: the focus is 'cat itself'."""
+    return trace.tokens[j] + (" itself" if j == focus_of(trace) else "")
+
+
+def _weighed(trace: PhraseTrace, facts: FocusFacts, js) -> str:
+    """'your (0.19) and cat itself (0.17)': words with their shown weights."""
+    return listed(f"{itself(trace, j)} ({facts.row_weights[j]})" for j in js)
+
+
+def grouped(pairs) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(target, words) pairs as (words, the targets they share), in the targets' order: 'your
+    outweighs Is and warm' rather than saying your twice."""
+    out: dict[tuple[int, ...], list[int]] = {}
+    for k, js in pairs:
+        out.setdefault(tuple(js), []).append(k)
+    return [(js, tuple(ks)) for js, ks in out.items()]
+
+
+def share_clauses(facts: FocusFacts, name) -> list[str]:
+    """How far each target is from the share asked of it, from the shown strings ('typed is 0.33
+    over its 0.60'); [] when no shares were asked. `name` spells a position."""
+    if facts.shares is None:
+        return []
+    out = []
+    for k, share, gap in zip(facts.targets, facts.shares, facts.share_gaps):
+        g = Decimal(gap)
+        if g == 0:
+            out.append(f"{name(k)} gets exactly its {share}")
+        else:
+            out.append(f"{name(k)} is {abs(g):.2f} {'over' if g > 0 else 'under'} its {share}")
+    return out
+
+
+def _set_verdict(trace: PhraseTrace, facts: FocusFacts) -> str:
+    """The takeaway for several targets: each one's weight, their total, and which other word
+    outweighs which target (or that each target gets more than any other word)."""
+    word = trace.tokens
+    focus = word[facts.focus]
+    named = lambda k: "itself" if k == facts.focus else word[k]
+    each = listed(f"{named(k)} ({w})" for k, w in zip(facts.targets, facts.target_weights))
+    text = f"{focus} leans on {each}: together {facts.targets_total} of its attention"
+    if facts.outweighed:
+        clauses = [f"{_weighed(trace, facts, js)} {'outweighs' if len(js) == 1 else 'outweigh'} "
+                   + listed(f"{word[k]} ({facts.weight_of(k)})" for k in ks) for js, ks in grouped(facts.outweighed)]
+        text += ", but " + "; ".join(clauses) + "."      # each clause its own list: no 'and' between them
+    elif facts.set_leads:
+        goal = f" Together they are the cue that points towards “{trace.predict}”." if trace.predict else ""
+        text += ", each more than any other word gets." + goal
+    else:
+        text += "."
+    for js, ks in grouped(facts.level):
+        text += (f" {listed(itself(trace, j) for j in js)} {'gets' if len(js) == 1 else 'get'} as much as "
+                 + listed(f"{word[k]} ({facts.weight_of(k)})" for k in ks) + ".")
+    shares = share_clauses(facts, lambda k: word[k])
+    if shares:
+        text += " Against the shares asked, " + listed(shares) + "."
+    return text
 
 
 def verdict(trace: PhraseTrace) -> str:
     """The takeaway, stated from the numbers: never typed, so it cannot go stale."""
     facts = focus_facts(trace)
+    if facts.several:
+        return _set_verdict(trace, facts)
     word = lambda i: trace.tokens[i]
     focus, winner = word(facts.focus), listed(trace.tokens[j] for j in facts.leaders or (facts.winner,))
     each = " each" if len(facts.leaders) > 1 else ""
@@ -84,9 +188,25 @@ def verdict(trace: PhraseTrace) -> str:
             f"({facts.target_weight}). These matrices do not make {word(facts.target)} win here{lost}.")
 
 
-def miss_note(trace: PhraseTrace) -> str:
-    """Said the moment the weights land, when the word that should win does not."""
+def missed(trace: PhraseTrace) -> list[str]:
+    """For several targets, one sentence per target some other word outweighs, in the order
+    written: what the softmax beat says (and marks) once the weights land."""
     facts = focus_facts(trace)
+    if not facts.several:
+        return []
+    out = []
+    for n, (k, js) in enumerate(facts.outweighed):
+        lead = f"But {trace.tokens[k]}, one of the words that should lead," if n == 0 else f"{trace.tokens[k]} too"
+        out.append(f"{lead} gets only {facts.weight_of(k)}, less than {_weighed(trace, facts, js)}.")
+    return out
+
+
+def miss_note(trace: PhraseTrace) -> str:
+    """Said the moment the weights land, when the word that should win does not (for several
+    targets, each one that another word outweighs: `missed`)."""
+    facts = focus_facts(trace)
+    if facts.several:
+        return "".join(" " + sentence for sentence in missed(trace))
     if facts.target is None or facts.target_wins:
         return ""
     return (f" But the word that should win is {trace.tokens[facts.target]}, and it gets only "

@@ -376,10 +376,10 @@ def load_or_exit(path) -> Script:
     return script
 
 
-def default_script() -> str:
-    """The script the explainer and the learning scenes read: ATTN_SCRIPT, else the shipped
-    scripts/explainer.yaml."""
-    return os.environ.get(ATTN_SCRIPT) or str(Path(__file__).resolve().parents[2] / "scripts" / "explainer.yaml")
+def default_script(shipped: str = "explainer.yaml") -> str:
+    """The script a scene reads: ATTN_SCRIPT, else the shipped scripts/<shipped> (the explainer
+    and the learning scenes read scripts/explainer.yaml)."""
+    return os.environ.get(ATTN_SCRIPT) or str(Path(__file__).resolve().parents[2] / "scripts" / shipped)
 
 
 class Drawings(dict):

@@ -802,14 +802,18 @@ def softmax(w: Walk) -> None:
     (mark,) = w.stretched([1.0], this_phrase=True)
     w.play(Indicate(table.bars[win], color=style.HIGHLIGHT, scale_factor=1.1),
            Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=mark)
-    # the notes, each with what it points at: the words the mask hides, the target that lost
-    notes = [[w.chips[j] for j in facts.hidden]] if facts.hidden else []
-    if facts.target is not None and not facts.target_wins:
-        notes.append([table.bars[facts.target], w.chips[facts.target]])
-    for marked in notes:
+    # the notes, each with what it points at: the words the mask hides, each target that lost (for a
+    # set, with the bars of the words that outweigh it)
+    notes = [([w.chips[j] for j in facts.hidden], [])] if facts.hidden else []
+    if facts.several:               # each target another word outweighs, with the words above it
+        notes += [([table.bars[k], w.chips[k]], [table.bars[j] for j in above]) for k, above in facts.outweighed]
+    elif facts.target is not None and not facts.target_wins:
+        notes.append(([table.bars[facts.target], w.chips[facts.target]], []))
+    for marked, above in notes:
         w.say_next()
         (run_time,) = w.stretched([1.0], this_phrase=True)
-        w.play(*[Indicate(m, color=style.HIGHLIGHT, scale_factor=1.08) for m in marked], run_time=run_time)
+        w.play(*[Indicate(m, color=style.HIGHLIGHT, scale_factor=1.08) for m in marked],
+               *[Indicate(b, color=b.get_fill_color(), scale_factor=1.08) for b in above], run_time=run_time)
     w.panel.add(formula, table)
 
 
@@ -903,6 +907,8 @@ def takeaway(w: Walk) -> None:
     t = w.trace
     facts = w.facts
     clear_panel(w)
+    if facts.several:
+        return _takeaway_set(w)
     win = facts.winner
     line1 = _row(text(t.tokens[facts.focus], size=40, colour=w.colours[facts.focus]),
                  text("leans most on", size=30, colour=style.MUTED),
@@ -933,4 +939,84 @@ def takeaway(w: Walk) -> None:
         w.say_next()
         (rest,) = w.stretched([0.6 * len(parts[2:])], after=0.5)
         w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[2:]], lag_ratio=0.5), run_time=rest)
+    w.panel = column
+
+
+_DESCENDERS = frozenset("gjpqyQ,;()[]")
+
+
+def _baseline(m) -> float:
+    """Where a line of text sits: the median bottom of its letters that have no descender
+    (a Text has one glyph per non-space letter); anything else, its bottom."""
+    chars = [c for c in getattr(m, "original_text", "") if not c.isspace()]
+    if isinstance(m, Text) and len(chars) == len(m.submobjects):
+        bottoms = [g.get_bottom()[1] for c, g in zip(chars, m.submobjects) if c not in _DESCENDERS]
+        if bottoms:
+            return float(np.median(bottoms))
+    return float(m.get_bottom()[1])
+
+
+def _line(*parts, buff: float = 0.22) -> VGroup:
+    """Words and numbers of different sizes left to right on one baseline ('your' does not ride
+    above '0.19' as it does when centres are aligned)."""
+    row = _row(*parts, buff=buff)
+    base = _baseline(parts[0])
+    for p in parts[1:]:
+        p.shift((base - _baseline(p)) * UP)
+    return row
+
+
+def _takeaway_set(w: Walk) -> None:
+    """The takeaway for several targets: each target's weight in its word's colour, its chip
+    ringed in that colour, the words that outweigh it (or match it) beside it, and the set's
+    total. Every number is one of focus_facts' strings."""
+    t, facts = w.trace, w.facts
+    shown = facts.row_weights
+    above, level = dict(facts.outweighed), dict(facts.level)
+    header = _line(text(t.tokens[facts.focus], size=40, colour=w.colours[facts.focus]),
+                   text("leans on", size=30, colour=style.MUTED))
+    rows = []
+    for k, weight in zip(facts.targets, facts.target_weights):
+        lines = [_line(word(t.tokens[k], size=34, colour=w.colours[k]), NumberText(weight, size=34, colour=w.colours[k]))]
+        for note, others in (("below", above.get(k, ())), ("level with", level.get(k, ()))):
+            if others:      # under the target, indented: the words that outweigh it, or match it
+                lines.append(_line(text(note, size=24, colour=style.MUTED),
+                                   *[m for j in others for m in (word(t.tokens[j], size=26, colour=w.colours[j]),
+                                                                 NumberText(shown[j], size=26, colour=style.MUTED))]))
+        row = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        for line in lines[1:]:
+            line.shift(0.45 * RIGHT)
+        rows.append(row)
+    targets = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+    total = _line(text("together", size=30, colour=style.MUTED), NumberText(facts.targets_total, size=44))
+    parts = [header, targets, total]
+    if facts.shares is not None:
+        parts.append(_line(text("asked", size=24, colour=style.MUTED),
+                           *[m for k, share in zip(facts.targets, facts.shares)
+                             for m in (word(t.tokens[k], size=24, colour=w.colours[k]), NumberText(share, size=24))]))
+    if t.predict:
+        parts.append(_line(text("next word:", size=26, colour=style.MUTED), text(t.predict, size=30)))
+    column = VGroup(*parts).arrange(DOWN, buff=0.4)
+    fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
+    rings = [SurroundingRectangle(w.chips[k], color=w.colours[k], buff=0.04) for k in facts.targets]
+    # the targets and their rings as the first phrase names them, the total with it; the rest after
+    first = t.tokens[facts.targets[0]]
+    lead = w.until_said(first, after="leans on")
+    if lead > 0:
+        w.scene.play(FadeIn(header, shift=0.2 * UP), run_time=lead)
+        w.land_on(first, after="leans on")
+        (run_time,) = w.stretched([1.4], this_phrase=True)
+        w.play(LaggedStart(*[AnimationGroup(FadeIn(r, shift=0.2 * UP), Create(ring)) for r, ring in zip(rows, rings)],
+                           lag_ratio=0.4), run_time=run_time)
+    else:
+        (run_time,) = w.stretched([1.6], this_phrase=True, after=0.8)
+        w.play(FadeIn(header, shift=0.2 * UP),
+               LaggedStart(*[AnimationGroup(FadeIn(r, shift=0.2 * UP), Create(ring)) for r, ring in zip(rows, rings)],
+                           lag_ratio=0.4), run_time=run_time)
+    (together,) = w.stretched([0.8], this_phrase=True)
+    w.play(FadeIn(total, shift=0.2 * UP), run_time=together)
+    if parts[3:]:
+        w.say_next()
+        (rest,) = w.stretched([0.6 * len(parts[3:])], after=0.5)
+        w.play(LaggedStart(*[FadeIn(p, shift=0.2 * UP) for p in parts[3:]], lag_ratio=0.5), run_time=rest)
     w.panel = column

@@ -19,12 +19,14 @@ from attnvid.script import Script
 from attnvid.story import EXPLAINER
 from attnvid.story import explainer as data
 from attnvid.story import walkthrough as walk
+from attnvid.story.heads import HeadsData
 from attnvid.story.learning import CrampedData, LearningData
 
 from . import style
 from .base import Drawings, NarratedScene
 from .beats import _row, grow, label_vectors, listening_arcs, panel_column
 from .fading import FadeIn, FadeOut
+from .heads import play_two_heads
 from .layout import PANEL, PLANE, Box, fit_view
 from .learning import play_cramped, play_learning
 from .pieces import (Caption, ChipRow, LivePlane, NumberText, WeightBars, angle_mark, fit, matrix_pair,
@@ -454,6 +456,13 @@ def steps_card(box: Box, size: float = 30, rules: bool = True) -> VGroup:
 def cramped(scene: NarratedScene, script: Script, traces) -> None:
     clear_stage(scene)
     play_cramped(scene, CrampedData(script), section=False, overrides=script.narration)
+
+
+@SECTIONS.draws("two_heads")
+def two_heads(scene: NarratedScene, script: Script, traces) -> None:
+    """After the 2D limits: several heads, each its own matrices, and what they cannot do either."""
+    clear_stage(scene)
+    play_two_heads(scene, HeadsData(script.heads_source), section=False, overrides=script.narration)
 
 
 # -- 8. a weighted average over the past ------------------------------------------------------
