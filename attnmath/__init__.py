@@ -26,13 +26,13 @@ from .fit import (DIRECTION, WEIGHT_ONLY, FitResult, FitStep, FocusRow, Preferen
 from .plane import hull_order, sweep_winners
 from .ranking import TIE, leaders, winner, winners
 from .shown import shown_trace
-from .trace import PhraseTrace, trace_phrase
+from .trace import PhraseTrace, joined_outputs, trace_phrase
 
 __all__ = [
     "MASKS", "SCALES", "attend", "masked_softmax", "positioned", "scale_factor", "visibility",
     "bigram_weights", "ngram_weights",
     "angle_degrees", "format_number", "format_vector", "format_weights", "round_number", "round_weights",
-    "PhraseTrace", "trace_phrase", "shown_trace",
+    "PhraseTrace", "trace_phrase", "shown_trace", "joined_outputs",
     "TIE", "leaders", "winner", "winners",
     "hull_order", "sweep_winners",
     "Reason", "Requirement", "Verdict", "inside_convex_hull", "requirement", "rivals", "ties", "verdict",

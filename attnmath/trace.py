@@ -95,3 +95,12 @@ def trace_phrase(tokens, embeddings, positions, W_search, W_offer, W_value=None,
         values=frozen(values), outputs=frozen(outputs),
         focus=focus, target=target, predict=predict, targets=tuple(targets),
         shares=None if shares is None else tuple(float(x) for x in shares))
+
+
+def joined_outputs(traces) -> np.ndarray:
+    """A phrase's output with several heads: each position's head outputs side by side, head 1's
+    numbers first, (n, m1) + (n, m2) -> (n, m1 + m2), as a multi-head layer concatenates its heads
+    before the output projection. Read-only, like a trace's arrays."""
+    if not traces:
+        raise ValueError("no head traces to join")
+    return frozen(np.concatenate([t.outputs for t in traces], axis=-1))

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from attnmath import PhraseTrace, format_number, format_vector, round_weights
+from attnmath import PhraseTrace, format_number, format_vector, joined_outputs, round_weights
 
-from .script import Head, Script, joined_outputs
+from .script import Head, Script
 from .story.walkthrough import focus_facts, grouped, share_clauses
 from .story.wording import listed
 

@@ -22,9 +22,8 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from attnmath import MASKS, SCALES, PhraseTrace, trace_phrase
+from attnmath import MASKS, SCALES, PhraseTrace, joined_outputs, trace_phrase
 from attnmath.shown import shown_trace
-from attnmath.trace import frozen
 
 from .problems import Problem, Problems, ScriptError, Suggester, Where, listing
 from .story import EXPLAINER, KINDS, Part, narration_keys, narration_part, placeholders_in
@@ -204,16 +203,8 @@ class Script:
 
     @staticmethod
     def joined_outputs(traces: Sequence[PhraseTrace]) -> np.ndarray:
-        """See the module-level joined_outputs."""
+        """See attnmath.joined_outputs."""
         return joined_outputs(traces)
-
-
-def joined_outputs(traces: Sequence[PhraseTrace]) -> np.ndarray:
-    """A phrase's output with several heads: each position's head outputs side by side, head 1's
-    numbers first, (n, m1) + (n, m2) -> (n, m1 + m2). Read-only, like a trace's arrays."""
-    if not traces:
-        raise ValueError("no head traces to join")
-    return frozen(np.concatenate([t.outputs for t in traces], axis=-1))
 
 
 def draws_something(text: str) -> bool:

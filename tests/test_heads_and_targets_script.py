@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
-from attnmath import trace_phrase
+from attnmath import joined_outputs, trace_phrase
 from attnmath.shown import shown_trace
 from attnvid import report
 from attnvid.problems import ScriptError
-from attnvid.script import MAX_HEADS, MAX_TARGETS, Head, Model, joined_outputs, load_script
+from attnvid.script import MAX_HEADS, MAX_TARGETS, Head, Model, load_script
 from test_script_errors import one_problem, problems_of  # noqa: F401
 from conftest import INLINE_MODEL, SCRIPTS
 from conftest import attnvid as run

@@ -6,7 +6,7 @@ equation holds by hand) and from the exact verdicts (attnmath.feasibility); the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
@@ -66,6 +66,8 @@ class Stuck:
     focus: int
     target: int
     rivals: tuple[int, ...]          # the other words the focus sees: the target is inside their hull
+    seen: tuple[int, ...]            # every word the focus sees, the target among them
+    positioned: np.ndarray = field(compare=False)   # the phrase's vectors (word + position), one row per word: what is drawn
     tops: tuple[int, ...]            # each shown head's top word in that phrase
     dimensions: Optional[int]        # the fewest dimensions in which one head can (None: not up to 8)
 
@@ -114,7 +116,8 @@ class HeadsData:
                 req = requirement(p.text, t.positioned, p.focus, target, p.mask, p.tokens)
                 v = verdict([req])
                 if not v.feasible and v.reasons[0].kind == "inside_hull":
-                    return Stuck(p.text, p.tokens, p.focus, target, v.reasons[0].rivals,
+                    seen = tuple(int(j) for j in np.flatnonzero(t.visible[p.focus]))
+                    return Stuck(p.text, p.tokens, p.focus, target, v.reasons[0].rivals, seen, t.positioned,
                                  tuple(view.top for view in views[p]), freed_in(req, xs, words, k))
         return None
 

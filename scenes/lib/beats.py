@@ -136,23 +136,30 @@ def label_vectors(scene, plane: LivePlane, vectors, names, colours, size=22, avo
     overlap a label or an arrow already on screen, nor anything in `avoid` (the axis numbers)."""
     others = [box_of(m) for _, m in labels_on_screen(scene, plane) if not any(m is v.label for v in vectors)]
     others += [box_of(m) for m in avoid]
-    for v in vectors_on_screen(scene, plane) + list(vectors):
+    for v in vectors_on_screen(scene, plane):
         others += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
                                 plane.to_screen(plane.shown(v.end, v.rides)))
-    labels = []
     for v, name, col in zip(vectors, names, colours):
         if v.label is None:
             v.label = word(name, size=size, colour=col, max_width=1.8)
-        labels.append(v.label)
+    place_vector_labels(plane, vectors, PLANE, obstacles=others)
+    return [v.label for v in vectors]
+
+
+def place_vector_labels(plane: LivePlane, vectors, region: Box, obstacles=()) -> None:
+    """Set each labelled vector's label beside its tip, inside `region`: clear of the other
+    labels, of every one of these vectors' arrows and of the `obstacles` (screen boxes)."""
+    obstacles = list(obstacles)
+    for v in vectors:
+        obstacles += segment_boxes(plane.to_screen(plane.shown(v.start, v.rides)),
+                                   plane.to_screen(plane.shown(v.end, v.rides)))
     anchors = [plane.to_screen(plane.shown(v.end, v.rides))[:2] for v in vectors]
     dirs = [(plane.shown(v.end, v.rides) - plane.shown(v.start, v.rides)) for v in vectors]
-    sizes = [(l.width, l.height) for l in labels]
-    obstacles = others
-    boxes = place_labels(anchors, dirs, sizes, obstacles=obstacles, bounds=PLANE)
+    boxes = place_labels(anchors, dirs, [(v.label.width, v.label.height) for v in vectors],
+                         obstacles=obstacles, bounds=region)
     for v, b, a in zip(vectors, boxes, anchors):
         v.label_offset = np.array([b.cx - a[0], b.cy - a[1], 0.0])
     plane.redraw()
-    return labels
 
 
 def grow(plane: LivePlane, vec: PlaneVector, **kw) -> Animation:

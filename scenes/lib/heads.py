@@ -21,8 +21,9 @@ from attnvid.story.heads import HeadsData, HeadView
 
 from . import style
 from .base import NarratedScene
+from .beats import place_vector_labels
 from .fading import FadeIn, FadeOut
-from .layout import Box, fit_view, place_labels, segment_boxes
+from .layout import Box, fit_view
 from .pieces import LivePlane, NumberText, box_of, fit, text, tick_labels, word
 
 __all__ = ["play_two_heads"]
@@ -123,18 +124,6 @@ def play_two_heads(scene: NarratedScene, data: HeadsData, section: bool = True,
             scene.wait(scene.t(hold))
 
 
-def _label_arrows(plane: LivePlane, arrows, region: Box, avoid=()) -> None:
-    """Each arrow's label near its tip, clear of the other labels, of every arrow and of `avoid`."""
-    obstacles = [b for a in arrows for b in segment_boxes(plane.to_screen(a.start), plane.to_screen(a.end))]
-    obstacles += [box_of(m) for m in avoid]
-    anchors = [plane.to_screen(a.end)[:2] for a in arrows]
-    boxes = place_labels(anchors, [a.end - a.start for a in arrows], [(a.label.width, a.label.height) for a in arrows],
-                         obstacles=obstacles, bounds=region)
-    for a, b, p in zip(arrows, boxes, anchors):
-        a.label_offset = np.array([b.cx - p[0], b.cy - p[1], 0.0])
-    plane.redraw()
-
-
 class _HeadColumn:
     """One head: its plane (the focus's search and the visible words' offers) and its list of the
     focus's scores and weights, one line per word it sees."""
@@ -155,7 +144,7 @@ class _HeadColumn:
         for arrow, name, c in zip(self.arrows, names, colours):
             arrow.label = word(name, size=20, colour=c, max_width=2.2)
         self.ticks = tick_labels(self.plane, clear_of=points)
-        _label_arrows(self.plane, self.arrows, region, avoid=self.ticks)
+        place_vector_labels(self.plane, self.arrows, region, obstacles=[box_of(m) for m in self.ticks])
         self.labels = [a.label for a in self.arrows] + [self.ticks]
         # the focus's row: word, search · offer = score, weight (shown; adds up by hand)
         lines = []
@@ -257,16 +246,14 @@ def _play_stuck(scene: NarratedScene, data: HeadsData, colour) -> list:
     """The target no 2D head puts on top: the phrase's vectors, the outline of the other words the
     focus sees, the target inside it; each head's top beside it."""
     s = data.stuck
-    trace = data.script.trace(next(p for p in data.script.phrases if p.text == s.phrase))
-    x = trace.positioned
-    seen = [j for j in range(len(s.tokens)) if trace.visible[s.focus, j]]
+    x, seen = s.positioned, list(s.seen)
     region = Box(-3.4, 0.15, 6.6, 5.6)
     plane = LivePlane(fit_view(x[seen], region=region, pad=0.15), region=region)
     arrows = {j: plane.vector(x[j], colour=colour(s.tokens[j]), width=4) for j in seen}
     for j, a in arrows.items():
         a.label = word(s.tokens[j], size=22, colour=colour(s.tokens[j]))
     ticks = tick_labels(plane, clear_of=x[seen])
-    _label_arrows(plane, list(arrows.values()), region, avoid=ticks)
+    place_vector_labels(plane, list(arrows.values()), region, obstacles=[box_of(m) for m in ticks])
     corners = [s.rivals[i] for i in hull_order(x[list(s.rivals)])]
     outline = Polygon(*[plane.to_screen(x[j]) for j in corners], color=style.MUTED, stroke_width=2,
                       fill_color=style.MUTED, fill_opacity=0.12)
