@@ -11,21 +11,27 @@ words and positions as a model file every other command reads.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 import os
+import pickle
 import re
 import tempfile
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+import attnmath
 from attnmath import (DIRECTION, TIE, WEIGHT_ONLY, Decision, decide, focus_row, format_number, format_vector,
                       same_direction, winner)
 from attnmath.feasibility import HeadsVerdict, Reason, Requirement, Verdict, heads_verdict, requirement, ties, verdict
 from attnmath.fit import FitDiverged, FitResult, fit_best, lift
 
+from .kept import cache_home, write_atomically
 from .problems import Problem, ScriptError, Where
 
 if TYPE_CHECKING:
@@ -120,17 +126,49 @@ PREFERENCES = {"direction": (DIRECTION, 0.1), "weight": (WEIGHT_ONLY, 0.5)}
 
 def fit_requirements(reqs, steps: int = 3000, prefer: str = "direction") -> FitResult:
     """The one fit every command and scene uses: `attnvid fit`, the Learning scene, the Cramped
-    scene's sweep over dimensions. Remembered per process: the explainer builds Learning and
-    Cramped from the same requirements, and the result (read-only arrays) is the same."""
+    scene's sweep over dimensions. Remembered per process (the explainer builds Learning and
+    Cramped from the same requirements) and kept on disk (cache_home()/fits), so a render's other
+    processes and the next render read the result instead of training again (a few seconds to
+    half a minute each): the same inputs and the same attnmath give the same floats."""
     key = (tuple((r.phrase, r.tokens, r.x.shape, r.x.tobytes(), r.focus, r.targets, r.shares, r.visible.tobytes())
                  for r in reqs), steps, prefer)
     if key not in _FITTED:
-        preference, lr = PREFERENCES[prefer]
-        _FITTED[key] = fit_best(list(reqs), steps=steps, prefer=preference, lr=lr)
+        _FITTED[key] = _kept_fit(key) or _fit_and_keep(key, reqs, steps, prefer)
     return _FITTED[key]
 
 
 _FITTED: dict = {}
+FIT_FORMAT = 1           # bump when what a kept fit holds changes
+
+
+def _fit_path(key) -> Path:
+    """Where a fit is kept: a digest of its inputs, of attnmath's source and of numpy's version."""
+    h = hashlib.sha256(f"{FIT_FORMAT}|{np.__version__}|{_attnmath_digest()}|".encode())
+    h.update(pickle.dumps(key, protocol=4))
+    return cache_home() / "fits" / h.hexdigest()
+
+
+@functools.cache
+def _attnmath_digest() -> str:
+    h = hashlib.sha256()
+    for source in sorted(Path(attnmath.__file__).parent.glob("*.py")):
+        h.update(source.name.encode() + source.read_bytes())
+    return h.hexdigest()
+
+
+def _kept_fit(key) -> FitResult | None:
+    try:
+        result = pickle.loads(_fit_path(key).read_bytes())
+    except Exception:            # none kept, or a damaged entry: trained again and replaced
+        return None
+    return result if isinstance(result, FitResult) else None
+
+
+def _fit_and_keep(key, reqs, steps: int, prefer: str) -> FitResult:
+    preference, lr = PREFERENCES[prefer]
+    result = fit_best(list(reqs), steps=steps, prefer=preference, lr=lr)
+    write_atomically(_fit_path(key), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
 
 
 FREED_DIMENSIONS = (3, 4, 8)   # where `attnvid fit` looks for the room 2D lacks (attnmath.lift)

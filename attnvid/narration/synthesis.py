@@ -124,7 +124,7 @@ class SpeechCache:
     WAV last, so a reader never meets half an entry."""
 
     def __init__(self, voice: Voice, root: Path | None = None):
-        from ..publish.cache import cache_home
+        from ..kept import cache_home
         self.voice = voice
         self.root = Path(root) if root else cache_home() / "speech"
         self._identity = voice.identity

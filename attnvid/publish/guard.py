@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .cache import cache_home
+from ..kept import cache_home
 
 WORK_PREFIX = "attnvid-"
 _WORK = re.compile(r"attnvid-(\d+)-")

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from manim import DL, UR, MathTex, Text
 
+from .glyph_cache import Text as CachedText
+
 from . import style
 from .layout import FRAME_H
 
@@ -22,7 +24,7 @@ MIN_SHARE = 0.016
 
 @lru_cache(maxsize=None)
 def _cap_per_point(font: str) -> float:
-    return Text("H", font=font, font_size=100).height / 100
+    return CachedText("H", font=font, font_size=100).height / 100
 
 
 def cap_share(m) -> float:

@@ -12,12 +12,13 @@ from typing import Optional, Sequence
 
 import numpy as np
 from manim import (Arc, Circle, DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Line, ManimColor, Mobject, Rectangle, RoundedRectangle,
-                   Text, UpdateFromAlphaFunc, VGroup, VMobject, interpolate_color)
+                   UpdateFromAlphaFunc, VGroup, VMobject, interpolate_color)
 
 from attnmath import format_number
 from attnvid.story.captions import wrap
 
 from . import style
+from .glyph_cache import Text
 from .layout import PLANE, Box, View
 from .still_background import look
 
