@@ -55,6 +55,19 @@ def test_the_narrated_explainer_waits_for_its_voice(shipped):
     assert [w for _, w, _, _ in shipped.landings][0] == f"{degrees}°"
 
 
+def test_every_beat_a_section_plays_says_words_its_cache_key_reads(shipped):
+    """The section cache keys a section by the narration overrides the registry says it reads
+    (narration_read_by); a beat whose caption came from any other key would keep a stale clip
+    after that caption's edit. Each beat's caption is its part's: a beat named after its part,
+    or "phrase: ..." for the walkthrough's title part as the alignment section plays it."""
+    from attnvid.story import narration_read_by
+    starts = shipped.sections_opened
+    for name, start, _ in shipped.beats_played:
+        section = [s for s, t in starts if t <= start + 1e-9][-1]
+        part = "title" if name.startswith("phrase: ") else name
+        assert part in narration_read_by(section), (section, name)
+
+
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):
     scene = shipped
     script = load_script(SCRIPTS / "explainer.yaml")

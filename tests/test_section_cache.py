@@ -54,6 +54,28 @@ def test_editing_the_model_keeps_only_what_reads_neither_it_nor_follows_what_doe
     assert {s for s in before if before[s] == after[s]} == {"dot_product"}
 
 
+def with_narration(write, name, narration: dict) -> dict:
+    body = EXPLAINER.replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace(
+        "two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}")
+    assert "\nnarration:" not in body
+    lines = "".join(f"  {k}: {json.dumps(v)}\n" for k, v in narration.items())
+    return keys(write(name, body + ("\nnarration:\n" + lines if lines else "")))
+
+
+@pytest.mark.parametrize("override, redrawn", [
+    ("dot_product", {"dot_product", "positions_needed"}),            # it, and the one that replaces its caption
+    ("recap", {"recap"}),
+    ("softmax", {"alignment", "three_partners"}),                      # a walkthrough beat the alignment plays
+    ("learned", {"relevance_learned", "why_it_matters"}),              # a Learning beat
+])
+def test_editing_one_caption_redraws_the_sections_that_say_it_and_the_next(write, override, redrawn):
+    from attnvid.story import narration_keys
+    assert override in narration_keys()
+    before = with_narration(write, "a.yaml", {})
+    after = with_narration(write, "b.yaml", {override: "Something else is said here."})
+    assert {s for s in SECTIONS if before[s] != after[s]} == redrawn
+
+
 def test_pace_code_and_quality_change_every_key(write):
     base = keys(SCRIPTS / "explainer.yaml")
     assert not set(base.values()) & set(keys(SCRIPTS / "explainer.yaml", code="v2").values())

@@ -4,7 +4,10 @@ A section's key hashes what its frames can depend on, and nothing slow to comput
 - the drawing code (code_version: attnmath, scenes and attnvid but its publishing side) and
   manim's version;
 - how it is rendered (quality, transparency, the narrating voice) and the script's presentation
-  (pace, captions, title, narration);
+  (pace, captions, title);
+- the `narration:` overrides it can show or speak (the registry's narration_read_by: its own
+  and those of the beats it plays) and those of the section before it, whose last caption it
+  replaces; a walkthrough beat, those of every beat up to it;
 - the inputs the section reads (the registry's `reads`, attnvid/story/registry.py: the model,
   the phrases, or neither);
 - the sections before it: for the explainer, whose sections each clear the stage, the previous
@@ -28,20 +31,15 @@ import time
 import uuid
 from pathlib import Path
 
+from ..kept import cache_home
 from ..script import Script
-from ..story import EXPLAINER, WALKTHROUGH
+from ..story import EXPLAINER, WALKTHROUGH, narration_read_by
 from . import media
 from .plan import Video
 from .records import CacheEntry
 from .worker import Clip
 
 DEFAULT_BUDGET = 2 * 1024 ** 3
-
-
-def cache_home() -> Path:
-    """$XDG_CACHE_HOME/attnvid, else ~/.cache/attnvid: the section cache and the render locks."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "attnvid"
 
 
 def default_root() -> Path:
@@ -112,23 +110,35 @@ def section_keys(video: Video, script: Script, quality: str, transparent: bool, 
     speech sets how long every beat lasts."""
     common = {"code": code, "scene": video.scene_class, "quality": quality, "transparent": transparent,
               "voice": voice,
-              "pace": repr(script.pace), "captions": script.captions, "title": script.title,
-              "narration": _canonical(script.narration)}
+              "pace": repr(script.pace), "captions": script.captions, "title": script.title}
     inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases),
               "two_heads": _canonical(script.heads_source) if script.heads_source is not None else None}
 
     def reads(index: int) -> dict:
         return {n: inputs[n] for n in _reads(video, index)}
 
+    def says(index: int) -> dict:
+        """The narration overrides section `index` can show or speak (the explainer's, as the
+        registry declares them; a walkthrough beat, its own)."""
+        if index < 0:
+            return {}
+        name = video.sections[index]
+        names = narration_read_by(name) if video.independent_sections else (name,)
+        return {k: v for k, v in script.narration.items() if k in names}
+
     keys = []
     for i, name in enumerate(video.sections):
         if video.independent_sections:
             before, position = (video.sections[i - 1] if i else None), None
+            # its own words, and the previous section's (whose last caption it replaces)
+            said = {**says(i - 1), **says(i)}
         else:
             # a walkthrough beat depends on every beat before it, so on all of them
             before, position = list(video.sections[:i]), i
+            said = {k: v for j in range(i + 1) for k, v in says(j).items()}
         content = {**common, "section": name, "index_in_walkthrough": position,
-                   "reads": reads(i), "before": before, "before_reads": reads(i - 1) if i else None}
+                   "reads": reads(i), "before": before, "before_reads": reads(i - 1) if i else None,
+                   "narration": said}
         keys.append(hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32])
     return keys
 

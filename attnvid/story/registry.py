@@ -224,6 +224,16 @@ EXPLAINER = Kind("explainer", (
 KINDS = (WALKTHROUGH, LEARNING, CRAMPED, TWO_HEADS, EXPLAINER)
 # the explainer's sections that play a whole scene's beats (their caption is None)
 PLAYS_BEATS_OF = {"relevance_learned": LEARNING, "cramped": CRAMPED, "two_heads": TWO_HEADS}
+# ... and the one that plays, after its own caption, walkthrough beats for each phrase
+ALSO_PLAYS_BEATS_OF = {"alignment": WALKTHROUGH}
+
+
+def narration_read_by(section: str) -> tuple[str, ...]:
+    """The `narration:` keys whose text an explainer section can show or speak: its own name
+    and the beats it plays (the section cache keys a section by these overrides only, so a
+    caption edit redraws the sections that say it, not the whole video)."""
+    kinds = [k for k in (PLAYS_BEATS_OF.get(section), ALSO_PLAYS_BEATS_OF.get(section)) if k is not None]
+    return (section,) + tuple(p.name for kind in kinds for p in kind)
 
 
 def narration_keys() -> tuple[str, ...]:
