@@ -111,14 +111,14 @@ def test_word_colour_depends_only_on_the_case_folded_word_and_vocabulary(vocabul
 
 # -- every video and section -------------------------------------------------------------------
 
-@pytest.mark.slow   # builds five scenes; the explainer's labels come from its one shared build
+@pytest.mark.slow   # builds three scenes; the explainer's labels come from its one shared build
 def test_a_word_keeps_its_colour_across_every_video_and_section(monkeypatch, tmp_path, shipped_explainer):
-    from scenes.learning import Cramped, Learning
+    """The walkthroughs, and the explainer, whose relevance_learned and cramped sections play
+    the Learning and Cramped scenes' beats on the same script (so those two are not built again)."""
     phrase = import_phrase_module("phrase_colours")
     seen = []
     record_word_labels(monkeypatch, VOCABULARY, seen)
-    scenes = {"Learning": Learning, "Cramped": Cramped,
-              "CatSat": phrase.CatSat, "BrianTyped": phrase.BrianTyped, "WarmBlackCat": phrase.WarmBlackCat}
+    scenes = {"CatSat": phrase.CatSat, "BrianTyped": phrase.BrianTyped, "WarmBlackCat": phrase.WarmBlackCat}
     labels = {"Explainer": shipped_explainer.word_labels}
     for name, cls in scenes.items():
         before = len(seen)

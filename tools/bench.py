@@ -8,7 +8,7 @@ the same frames with ffmpeg alone: the floor, what any renderer must at least pa
 It reports wall time, video seconds, wall time / running time, wall time / floor, peak memory
 (the largest single process) and frames per second; the median of several runs, with min-max.
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
-phrase, render again; and the narration: `attnvid say` on the explainer with an empty speech
+phrase, render again, then change one caption and render again; and the narration: `attnvid say` on the explainer with an empty speech
 cache (every line synthesised by Piper) and again with it full. `attnvid render` narrates with
 the default voice, from the speech cache the earlier runs filled. Writes bench-out/bench.json and
 bench-out/bench.md and prints the table.
@@ -87,21 +87,33 @@ def summary(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "runs": len(values)}
 
 
-def measure(name, scene_file, scene, script, quality, runs, way):
+def cold_env(tmp: str) -> dict:
+    """An environment whose kept glyphs and fits (attnvid/kept.py) are empty, as on a first
+    render; the speech cache stays the user's (synthesis is measured on its own, below)."""
+    from attnvid.kept import cache_home
+    home = Path(tmp) / "xdg"
+    (home / "attnvid").mkdir(parents=True)
+    if (cache_home() / "speech").exists():
+        (home / "attnvid" / "speech").symlink_to(cache_home() / "speech")
+    return {**os.environ, "XDG_CACHE_HOME": str(home), "ATTN_GLYPH_CACHE": str(Path(tmp) / "glyphs")}
+
+
+def measure(name, scene_file, scene, script, quality, runs, way, cold=False):
     walls, rsss, floors = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as media:
+            env = cold_env(media) if cold else None
             if way == "manim":
-                wall, rss, video = render(scene_file, scene, quality, media)
+                wall, rss, video = render(scene_file, scene, quality, Path(media) / "media", env)
             else:
-                wall, rss, video = pipeline(script, quality, media)
+                wall, rss, video = pipeline(script, quality, Path(media) / "out", env)
             duration, frames = probe(video)
             walls.append(wall)
             rsss.append(rss)
             if not floors:          # ffmpeg alone is steady: once per video and quality
                 floors.append(floor(video))
     w = summary(walls)
-    return {"case": name, "way": way, "quality": quality, "wall": w, "video_seconds": duration, "frames": frames,
+    return {"case": name, "way": way, "quality": quality, "kept": "cold" if cold else "warm", "wall": w, "video_seconds": duration, "frames": frames,
             "ratio_to_running_time": w["median"] / duration,
             "ratio_to_floor": w["median"] / statistics.median(floors), "floor": summary(floors),
             "peak_mib": max(rsss), "fps": frames / w["median"]}
@@ -109,11 +121,13 @@ def measure(name, scene_file, scene, script, quality, runs, way):
 
 def edit_to_preview() -> dict:
     """Seconds from changing one phrase of the explainer to a fresh -ql preview: plain manim
-    (renders everything again) and attnvid render with a warm section cache."""
+    (renders everything again) and attnvid render with a warm section cache; then from changing
+    one caption to the next preview."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "explainer.yaml"
         text = (ROOT / "scripts" / "explainer.yaml").read_text().replace(
-            "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}")
+            "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}").replace(
+            "two_heads: two_heads.yaml", f"two_heads: {ROOT / 'scripts' / 'two_heads.yaml'}")
         old, new = "Is your warm black cat", "Is your black warm cat"
         assert old in text
         script.write_text(text.replace(old, new))
@@ -123,7 +137,11 @@ def edit_to_preview() -> dict:
         pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)          # warms the cache
         script.write_text(text.replace(old, new))
         cached_wall, _, _ = pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)
-    return {"manim": manim_wall, "attnvid_cached": cached_wall}
+        # one caption: the dot_product section's, which it and the section after it show
+        script.write_text(text.replace(old, new) + "\nnarration:\n  dot_product: \"The dot product of two arrows "
+                          "grows as they point the same way and as they grow longer.\"\n")
+        caption_wall, _, _ = pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)
+    return {"manim": manim_wall, "attnvid_cached": cached_wall, "attnvid_caption_edit": caption_wall}
 
 
 def narration() -> dict:
@@ -149,13 +167,15 @@ def table(results, edit, said=None) -> str:
     for r in results:
         w = r["wall"]
         how = "manim, 1 process" if r["way"] == "manim" else f"attnvid render, {JOBS} jobs"
+        how += ", nothing kept" if r.get("kept") == "cold" else ""
         lines.append(f"| {r['case']} | {QUALITY_NAMES.get(r['quality'], r['quality'])} | {how} | {w['median']:.1f} s ({w['min']:.1f}-{w['max']:.1f}, {w['runs']} runs) "
                      f"| {r['video_seconds']:.1f} | {r['ratio_to_running_time']:.2f} | {r['ratio_to_floor']:.1f} "
                      f"| {r['floor']['median']:.1f} | {r['peak_mib']} | {r['fps']:.1f} |")
     if edit is not None:
         lines.append("")
         lines.append(f"Edit one phrase of scripts/explainer.yaml, then a fresh -ql preview: {edit['manim']:.1f} s "
-                     f"with plain manim, {edit['attnvid_cached']:.1f} s with `attnvid render` and its section cache.")
+                     f"with plain manim, {edit['attnvid_cached']:.1f} s with `attnvid render` and its section cache; "
+                     f"then one caption edited (dot_product's): {edit['attnvid_caption_edit']:.1f} s.")
     if said is not None:
         lines.append("")
         lines.append(f"Narration of the explainer ({said['narration_seconds']:.0f} s of speech), `attnvid say`: "
@@ -181,6 +201,8 @@ def main():
     ap.add_argument("--only", choices=("manim", "attnvid"), help="measure one way only")
     ap.add_argument("--case", choices=[c[0] for c in CASES], help="measure one video only")
     ap.add_argument("--publishing-only", action="store_true", help="the publishing quality only, no edit loop")
+    ap.add_argument("--cold", action="store_true", help="every run starts with no kept glyphs or fits "
+                    "(attnvid/kept.py), as a first render does; by default they are the user's, warm after a run")
     args = ap.parse_args()
     ways = [args.only] if args.only else ["manim", "attnvid"]
     cases = [c for c in CASES if args.case in (None, c[0])]
@@ -190,7 +212,7 @@ def main():
     results = []
     for (name, scene_file, scene, script), quality, runs, way in plan:
         print(f"rendering {name} at -q{quality} with {way}, {runs} run(s)...", file=sys.stderr, flush=True)
-        results.append(measure(name, scene_file, scene, script, quality, runs, way))
+        results.append(measure(name, scene_file, scene, script, quality, runs, way, cold=args.cold))
     edit = None if args.quick or args.publishing_only else edit_to_preview()
     said = None if args.quick or args.publishing_only else narration()
     out = Path(args.out)
