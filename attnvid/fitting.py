@@ -161,7 +161,12 @@ def _kept_fit(key) -> FitResult | None:
         result = pickle.loads(_fit_path(key).read_bytes())
     except Exception:            # none kept, or a damaged entry: trained again and replaced
         return None
-    return result if isinstance(result, FitResult) else None
+    if not isinstance(result, FitResult):
+        return None
+    for step in (result, *result.history):       # read-only, as fit made them (unpickling does not keep it)
+        step.W_search.setflags(write=False)
+        step.W_offer.setflags(write=False)
+    return result
 
 
 def _fit_and_keep(key, reqs, steps: int, prefer: str) -> FitResult:

@@ -101,6 +101,7 @@ def test_a_kept_fit_is_read_back_bit_for_bit_without_training(tmp_path, monkeypa
     kept = fitting.fit_requirements(small_requirement(), steps=50)
     assert kept.W_search.tobytes() == trained.W_search.tobytes()
     assert kept.W_offer.tobytes() == trained.W_offer.tobytes()
+    assert not kept.W_search.flags.writeable and not kept.history[-1].W_offer.flags.writeable    # shared, so frozen
     assert (kept.loss, kept.target_weights) == (trained.loss, trained.target_weights)
     assert [(h.step, h.W_search.tobytes(), h.W_offer.tobytes(), h.loss) for h in kept.history] == \
         [(h.step, h.W_search.tobytes(), h.W_offer.tobytes(), h.loss) for h in trained.history]
