@@ -1,14 +1,14 @@
 """Text whose outlines are traced once: kept in memory and on disk, shared by processes and runs.
 
 Manim's Text asks Pango for an SVG (cheap) and then turns it into curves (parsing the SVG with
-svgelements, one VMobject per glyph): about 40 ms for a short caption at -ql, a sixth of the
-explainer's render, and the explainer makes 1,600 texts, 1,000 of them different. The curves
+svgelements, one VMobject per glyph): 40 to 90 ms a text, a fifth of the explainer's render
+(under a profiler), and the explainer makes 1,600 texts, 1,000 of them different. The curves
 depend only on that SVG and the style manim writes into it, so they are kept under a digest of
 exactly those: in this process (the same string made twice is traced once) and on disk (the
-other processes of a render, and the next render, read them back: about 1 ms instead of 40).
+other processes of a render, and the next render, read them back: about 1 ms).
 
 Frames do not change: a text's glyphs are the same points and colours whether traced or read
-back (tests/test_glyph_cache.py compares them, and the render tests compare whole videos). The
+back (tests/test_kept.py compares them, and the render tests compare whole videos). The
 glyphs leave out what only tracing needs (the svgelements path each was traced from, manim's
 table of SVG groups, which only Tex reads), so a text is also cheaper to copy.
 
