@@ -127,6 +127,7 @@ MANIFEST_KEYS = ["name", "title", "script", "quality", "transparent", "captions_
                  "duration", "files", "sections", "cues", "gif_span", "sizes"]
 SECTION_KEYS = ["name", "file", "start", "duration", "cues"]
 NARRATED_KEYS = ["voice", "loudness"]     # after those, only in a narrated bundle
+SHOTS_KEYS = ["shots"]                    # last, only when a section clip joins several shots
 
 
 def readme_bundle_files() -> set[str]:

@@ -60,12 +60,30 @@ def test_every_beat_a_section_plays_says_words_its_cache_key_reads(shipped):
     (narration_read_by); a beat whose caption came from any other key would keep a stale clip
     after that caption's edit. Each beat's caption is its part's: a beat named after its part,
     or "phrase: ..." for the walkthrough's title part as the alignment section plays it."""
-    from attnvid.story import narration_read_by
+    from attnvid.story import WALKTHROUGH, explainer_shots, narration_read_by
+    from attnvid.story.registry import phrase_beats
+    script = load_script(SCRIPTS / "explainer.yaml")
+    shots = {s.name: s for s in explainer_shots(script.sections, len(script.phrases))}
     starts = shipped.sections_opened
+    assert [n for n, _ in starts] == list(shots)
+    played: dict[str, list[str]] = {}
     for name, start, _ in shipped.beats_played:
-        section = [s for s, t in starts if t <= start + 1e-9][-1]
+        shot = shots[[s for s, t in starts if t <= start + 1e-9][-1]]
         part = "title" if name.startswith("phrase: ") else name
-        assert part in narration_read_by(section), (section, name)
+        played.setdefault(shot.name, []).append(part)
+        if name.startswith("phrase: "):   # a phrase's shot plays that phrase (its key reads no other)
+            assert shot.phrase is not None and name == f"phrase: {script.phrases[shot.phrase].text}"
+        if shot.phrase is not None and shot.phrase > 0 and WALKTHROUGH[part].again is not None:
+            # a later phrase says this beat's shorter caption of ours, which no override replaces
+            marker = "An override no later phrase says."
+            trace = script.shown_traces()[shot.phrase]
+            assert marker not in WALKTHROUGH[part].text(trace, {part: marker}, again=True)
+            continue
+        assert part in narration_read_by(shot), (shot, name)
+    # each phrase's shot plays the beats the registry lists for it (narration_read_by reads them)
+    for shot in shots.values():
+        if shot.phrase is not None:
+            assert played[shot.name] == list(phrase_beats(shot.phrase == 0)), shot
 
 
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):
@@ -204,7 +222,8 @@ def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(
     """attnvid/publish/cache.py keeps a section's clip when the phrases change if the registry's
     `reads` says it does not read them: build those sections with two different sets of phrases
     and compare every number and caption they show."""
-    blind = [s.name for s in EXPLAINER if "phrases" not in s.reads]
+    # (alignment's own shot reads only their count, but its phrases' shots read them: not here)
+    blind = [s.name for s in EXPLAINER if "phrases" not in s.reads and s.name != "alignment"]
     seen = []
     for name, phrases in (("a.yaml", ["The cat sat on the", "Brian typed cat into the"]),
                           ("b.yaml", ["Is your warm black cat", "your black cat sat", "on the cat"])):
@@ -216,6 +235,25 @@ def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(
                      for i in range(len(blind))])
     assert seen[0] == seen[1]
     assert all(numbers for numbers, _ in seen[0][:1])     # it did compare something
+
+
+def test_a_phrase_shot_shows_the_same_whatever_the_other_phrases(monkeypatch, tmp_path, write):
+    """The section cache keys each phrase's shot of the alignment by the model and that phrase
+    (and whether it is first): drawn alone, as attnvid render draws it, it shows the same
+    numbers and captions when the other phrase changes."""
+    def shot(name, phrases, index):
+        path = write(name, f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\nphrases:\n"
+                           + "".join(f"  - {p}\n" for p in phrases) + "sections: [alignment]\n")
+        monkeypatch.setenv(ATTN_SECTIONS, str(index))
+        scene = build(explainer_class(monkeypatch, path), tmp_path / f"media-{name}")
+        assert [n for n, _ in scene.sections_opened][index] == f"alignment phrase {index}"
+        return scene.section_numbers[index], [c[3] for c in scene.cues if c[0] == index]
+    cat, your, brian = "The cat sat on the", "Is your warm black cat", "Brian typed cat into the"
+    first = shot("a.yaml", [cat, your], 1)
+    assert first == shot("b.yaml", [cat, brian], 1) and first[0]
+    second = shot("c.yaml", [cat, your], 2)
+    assert second == shot("d.yaml", [brian, your], 2) and second[0]
+    assert second != first
 
 
 def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_the_same(monkeypatch, tmp_path,

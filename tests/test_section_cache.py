@@ -28,16 +28,41 @@ def edited(write, old, new, name="explainer.yaml"):
     return write(name, EXPLAINER.replace(old, new).replace("model: model.yaml", f"model: {SCRIPTS / 'model.yaml'}").replace("two_heads: two_heads.yaml", f"two_heads: {SCRIPTS / 'two_heads.yaml'}"))
 
 
-def test_editing_a_phrase_keeps_the_sections_that_never_read_phrases(write):
-    before = keys(edited(write, "Is your warm black cat", "Is your warm black cat", "a.yaml"))
+def test_editing_a_phrase_keeps_the_shots_that_never_read_it(write):
+    """Each phrase of the alignment is a shot of its own that reads the model and that phrase:
+    editing the third phrase redraws its shot, and the sections that read every phrase, but
+    not the first two phrases' shots."""
+    path = edited(write, "Is your warm black cat", "Is your warm black cat", "a.yaml")
+    before = keys(path)
     after = keys(edited(write, "Is your warm black cat", "Is your black warm cat", "b.yaml"))
-    same = {s for s in SECTIONS if before[s] == after[s]}
-    assert same == {s for s in SECTIONS if "phrases" not in PARTS[s].reads
-                    and (SECTIONS.index(s) == 0 or "phrases" not in PARTS[SECTIONS[SECTIONS.index(s) - 1]].reads)}
-    assert {"dot_product", "positions_needed", "positional_encodings"} <= same
+    shots = plan_video(path).shots
+    assert [s.name for s in shots if s.phrase is not None] == [f"alignment phrase {k}" for k in (1, 2, 3)]
+
+    def reads_it(shot):
+        return shot.phrase == 2 if shot.phrase is not None else "phrases" in PARTS[shot.section].reads
+    same = {s.name for s in shots if before[s.name] == after[s.name]}
+    assert same == {s.name for i, s in enumerate(shots) if not reads_it(s) and (i == 0 or not reads_it(shots[i - 1]))}
+    assert {"dot_product", "positions_needed", "positional_encodings", "alignment phrase 1",
+            "alignment phrase 2"} <= same
     assert "embeddings" not in same              # it fades the hook (which shows the phrases) out
-    assert "alignment" not in same and "two_heads" not in same     # two_heads follows cramped onto the stage
+    assert "alignment" not in same               # it fades phrases_positioned out
+    assert "alignment phrase 3" not in same and "two_heads" not in same   # two_heads follows cramped onto the stage
     assert "names" in same                       # and names follows two_heads, which reads no phrase of this script
+
+
+def test_the_alignment_shots_read_what_they_say(write):
+    """Its own shot reads how many phrases there are (it sends each through the steps), a
+    phrase's shot that phrase and whether it is the first (the first goes slowly)."""
+    def script(name, *phrases):
+        return write(name, f"model: {SCRIPTS / 'model.yaml'}\nphrases:\n" + "".join(f"  - {p}\n" for p in phrases)
+                     + "sections: [dot_product, alignment]\n")
+    cat, your, brian = "The cat sat on the", "Is your warm black cat", "Brian typed cat into the"
+    a, b = keys(script("a.yaml", cat, your)), keys(script("b.yaml", your, cat))
+    c, d = keys(script("c.yaml", cat, your, brian)), keys(script("d.yaml", cat, brian))
+    assert a["alignment"] == b["alignment"] != c["alignment"]
+    assert a["alignment phrase 1"] == d["alignment phrase 1"] != b["alignment phrase 1"]
+    assert a["alignment phrase 2"] == c["alignment phrase 2"]
+    assert a["alignment phrase 2"] != b["alignment phrase 2"]   # another phrase, after another one
 
 
 def test_editing_the_model_keeps_only_what_reads_neither_it_nor_follows_what_does(write):
@@ -65,7 +90,15 @@ def with_narration(write, name, narration: dict) -> dict:
 @pytest.mark.parametrize("override, redrawn", [
     ("dot_product", {"dot_product", "positions_needed"}),            # it, and the one that replaces its caption
     ("recap", {"recap"}),
-    ("softmax", {"alignment", "three_partners"}),                      # a walkthrough beat the alignment plays
+    # a walkthrough beat the alignment's first phrase says (the later ones say a shorter caption
+    # of ours instead), and the phrase after it, which replaces its last caption
+    ("softmax", {"alignment phrase 1", "alignment phrase 2"}),
+    # a beat every phrase says, and what follows the last one
+    ("takeaway", {"alignment phrase 1", "alignment phrase 2", "alignment phrase 3", "three_partners"}),
+    ("alignment", {"alignment", "alignment phrase 1"}),               # the roadmap, and the first phrase after it
+    # a walkthrough beat's name, but the explainer's section in a script of several phrases
+    # (the alignment does not play the walkthrough's embeddings beat)
+    ("embeddings", {"embeddings", "dot_product"}),
     ("learned", {"relevance_learned", "why_it_matters"}),              # a Learning beat
 ])
 def test_editing_one_caption_redraws_the_sections_that_say_it_and_the_next(write, override, redrawn):
@@ -73,7 +106,7 @@ def test_editing_one_caption_redraws_the_sections_that_say_it_and_the_next(write
     assert override in narration_keys()
     before = with_narration(write, "a.yaml", {})
     after = with_narration(write, "b.yaml", {override: "Something else is said here."})
-    assert {s for s in SECTIONS if before[s] != after[s]} == redrawn
+    assert {s for s in before if before[s] != after[s]} == redrawn
 
 
 def test_pace_code_and_quality_change_every_key(write):

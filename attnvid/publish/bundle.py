@@ -1,7 +1,8 @@
 """A video's clips become the folder `attnvid render` publishes, one named step at a time.
 
 write_media (ffmpeg work; the renderer holds a process slot for it): join the clips into the
-master video, copy each clip as a faststart section clip with its own .vtt, write the captions
+master video, copy each section's clip (its shots joined, for the explainer's alignment) as a
+faststart section clip with its own .vtt, write the captions
 (.srt, .vtt), the poster and the web formats (webm, gif; for a transparent render an mp4 laid
 on the background). Narrated, one narration track is laid for the whole video first
 (attnvid.narration.track) and every video file but the gif carries it or its section's slice;
@@ -64,6 +65,20 @@ def gif_window(beats: Beats, duration: float) -> tuple[float, float]:
     return 0.0, min(duration, GIF_LONGEST)
 
 
+def _grouped(clips: list[Clip], lengths: list[float], shipped_as: tuple[str, ...]) \
+        -> list[tuple[str, list[tuple[Clip, float]]]]:
+    """The clips, in order, gathered by the section each is shipped as: (section, [(clip,
+    length), ...]) for each run of clips of the same section."""
+    groups: list[tuple[str, list[tuple[Clip, float]]]] = []
+    for clip, length in zip(clips, lengths):
+        section = shipped_as[clip.index]
+        if groups and groups[-1][0] == section:
+            groups[-1][1].append((clip, length))
+        else:
+            groups.append((section, [(clip, length)]))
+    return groups
+
+
 def _fraction(text: str) -> float:
     a, _, b = text.partition("/")
     return float(a) / float(b or 1)
@@ -118,7 +133,9 @@ class Bundle:
                         int(info["width"]), int(info["height"]), _fraction(info["r_frame_rate"]),
                         round(duration, 3), {**files, **formats}, sections, _rounded(cues), gif_span,
                         voice=self.voice.name if self._narrated(clips) else None,
-                        loudness=(self.loudness.integrated, self.loudness.true_peak) if self.loudness else None)
+                        loudness=(self.loudness.integrated, self.loudness.true_peak) if self.loudness else None,
+                        shots=tuple((c.name, round(n, 3)) for c, n in zip(clips, lengths))
+                        if len(sections) < len(clips) else ())
 
     def _narrated(self, clips: list[Clip]) -> bool:
         return self.voice is not None and any(c.spoken for c in clips)
@@ -134,31 +151,47 @@ class Bundle:
         return wav
 
     def write_sections(self, clips: list[Clip], lengths: list[float]) -> tuple[list[Section], list[Cue], Beats]:
-        """Each clip as a section clip; the sections, and the cues and beats moved onto the whole
-        video's clock. Narrated, a cue is its phrase's speech (the voice and the subtitle agree)."""
+        """Each section's clips (one, or a section's shots: the video's shipped_as) as one
+        section clip; the sections, and the cues and beats moved onto the whole video's clock.
+        Narrated, a cue is its phrase's speech (the voice and the subtitle agree)."""
         (self.folder / "sections").mkdir()
         sections, cues, beats, offset = [], [], [], 0.0
-        for n, (clip, length) in enumerate(zip(clips, lengths), 1):
-            timed = [(a, b, t) for a, b, t, _said in clip.spoken] if self._track is not None else clip.cues
-            section_cues = [Cue(a, min(b, length), t) for a, b, t in timed]
-            sections.append(self.write_section(n, clip, section_cues, offset, length))
+        for n, (name, members) in enumerate(_grouped(clips, lengths, self.video.shipped_as()), 1):
+            section_cues, length = [], 0.0
+            for clip, clip_length in members:
+                timed = [(a, b, t) for a, b, t, _said in clip.spoken] if self._track is not None else clip.cues
+                section_cues += [Cue(a, min(b, clip_length), t).shifted(length) for a, b, t in timed]
+                beats += [(b, s + offset + length, e + offset + length) for b, s, e in clip.beats]
+                length += clip_length
+            sections.append(self.write_section(n, name, [c.path for c, _ in members], section_cues, offset, length))
             cues += [q.shifted(offset) for q in section_cues]
-            beats += [(b, s + offset, e + offset) for b, s, e in clip.beats]
             offset += length
         return sections, cues, beats
 
-    def write_section(self, n: int, clip: Clip, cues: list[Cue], start: float, length: float) -> Section:
-        """sections/NN-name: the clip moved to faststart, and its captions as .vtt beside it."""
-        file = f"sections/{n:02d}-{slug(clip.name)}.{self.ext}"
+    def write_section(self, n: int, name: str, paths: list[Path], cues: list[Cue], start: float,
+                      length: float) -> Section:
+        """sections/NN-name: the clip (its shots joined) moved to faststart, and its captions as
+        .vtt beside it."""
+        file = f"sections/{n:02d}-{slug(name)}.{self.ext}"
+        joined = None
+        if len(paths) > 1:
+            joined = self.path(file).with_name(f".joined-{n:02d}.{self.ext}")
+            media.join(paths, joined)
+        source = joined or paths[0]
         if self._track is not None:
             part = self._track.with_name(f"section-{n}.wav")
             track.cut(self._track, start, length, part)
-            media.with_audio(clip.path, part, self.path(file))
+            media.with_audio(source, part, self.path(file))
             part.unlink()
+        elif joined is not None:
+            joined.rename(self.path(file))
+            joined = None
         else:
-            media.faststart(clip.path, self.path(file))
+            media.faststart(source, self.path(file))
+        if joined is not None:
+            joined.unlink()
         self.path(file).with_suffix(".vtt").write_text(captions.to_vtt(cues), encoding="utf-8")
-        return Section(clip.name, file, round(start, 3), round(length, 3), _rounded(cues))
+        return Section(name, file, round(start, 3), round(length, 3), _rounded(cues))
 
     def write_captions(self, cues: list[Cue]) -> dict[str, str]:
         files = {"srt": f"{self.video.name}.srt", "vtt": f"{self.video.name}.vtt"}

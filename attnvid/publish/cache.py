@@ -9,7 +9,7 @@ A section's key hashes what its frames can depend on, and nothing slow to comput
   and those of the beats it plays) and those of the section before it, whose last caption it
   replaces; a walkthrough beat, those of every beat up to it;
 - the inputs the section reads (the registry's `reads`, attnvid/story/registry.py: the model,
-  the phrases, or neither);
+  the phrases, how many there are, or none); a shot of one phrase (the alignment's), the model and that phrase;
 - the sections before it: for the explainer, whose sections each clear the stage, the previous
   section's name and inputs (a section opens by fading out what the previous one left on the
   stage and by replacing its caption); for a walkthrough, whose beats build on each other,
@@ -89,7 +89,10 @@ def _canonical(value):
 
 
 def _reads(video: Video, index: int) -> tuple[str, ...]:
-    """What section `index` of the video reads of the script, as the registry declares it."""
+    """What section `index` of the video reads of the script, as the registry declares it (an
+    explainer shot: its section's)."""
+    if video.shots:
+        return EXPLAINER[video.shots[index].section].reads
     kind = EXPLAINER if video.independent_sections else WALKTHROUGH
     return kind[video.sections[index]].reads
 
@@ -112,18 +115,23 @@ def section_keys(video: Video, script: Script, quality: str, transparent: bool, 
               "voice": voice,
               "pace": repr(script.pace), "captions": script.captions, "title": script.title}
     inputs = {"model": _canonical(script.model), "phrases": _canonical(script.phrases),
+              "phrase_count": len(script.phrases),
               "two_heads": _canonical(script.heads_source) if script.heads_source is not None else None}
 
     def reads(index: int) -> dict:
+        shot = video.shots[index] if video.shots else None
+        if shot is not None and shot.phrase is not None:
+            # one phrase of the alignment: that phrase alone, and whether it comes first
+            return {"model": inputs["model"], "phrase": _canonical(script.phrases[shot.phrase]),
+                    "first": shot.phrase == 0}
         return {n: inputs[n] for n in _reads(video, index)}
 
     def says(index: int) -> dict:
-        """The narration overrides section `index` can show or speak (the explainer's, as the
-        registry declares them; a walkthrough beat, its own)."""
+        """The narration overrides section `index` can show or speak (an explainer shot's, as
+        the registry declares them; a walkthrough beat, its own)."""
         if index < 0:
             return {}
-        name = video.sections[index]
-        names = narration_read_by(name) if video.independent_sections else (name,)
+        names = narration_read_by(video.shots[index]) if video.shots else (video.sections[index],)
         return {k: v for k, v in script.narration.items() if k in names}
 
     keys = []

@@ -3,7 +3,7 @@ sections are shared out between processes.
 
 A script with one phrase is a phrase walkthrough (scenes/phrase.py, eight sections, one per
 beat); a script with several phrases is the full explainer (scenes/explainer.py, the sections
-its `sections:` list names). Sections are cut into contiguous runs, one per process: a process
+its `sections:` list names, as shots: alignment's phrases are sections of their own). Sections are cut into contiguous runs, one per process: a process
 that renders a later run must still play the earlier sections (skipped, no frames) to set the
 stage, so later runs are made shorter to even out the work.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..problems import Problem, ScriptError, Where
 from ..script import ModelFile, Script, check_drawable, load
-from ..story import WALKTHROUGH
+from ..story import WALKTHROUGH, Shot, explainer_shots
 
 # Playing a section without drawing frames (to reach a later one) costs about this share of
 # rendering it: CatSat's skipped build takes 6 s of its 23 s render at -ql (docs/performance.md).
@@ -29,12 +29,20 @@ class Video:
     title: str
     scene_file: Path
     scene_class: str
-    sections: tuple[str, ...]
+    sections: tuple[str, ...]         # manim's sections, in order: each rendered, cached and timed as one clip
     captions_on_screen: bool = True   # burned into the frames: the player's own captions start off
     # each section clears the stage first, so a process drawing sections a.. replays only a-1
     # (the explainer); otherwise it replays every section before a (a walkthrough's beats build up)
     independent_sections: bool = False
     script: Script | None = field(default=None, compare=False, repr=False)   # as loaded and checked
+    # the explainer's: what each of `sections` draws (registry.explainer_shots); a walkthrough's
+    # sections are its beats, one bundle section each
+    shots: tuple[Shot, ...] = ()
+
+    def shipped_as(self) -> tuple[str, ...]:
+        """For each of `sections`, the bundle section its clip is joined into: the script's
+        section (alignment's phrases join its own shot), or itself."""
+        return tuple(s.section for s in self.shots) if self.shots else self.sections
 
 
 def _scene_file(module: str) -> Path:
@@ -55,9 +63,10 @@ def plan_video(path) -> Video:
     if len(script.phrases) == 1:
         return Video(path, name, script.title or script.phrases[0].text, _scene_file("phrase"), "Phrase",
                      WALKTHROUGH.names, script.captions == "screen", script=script)
+    shots = explainer_shots(tuple(script.sections), len(script.phrases))
     return Video(path, name, script.title or "Self-attention, step by step", _scene_file("explainer"),
-                 "Explainer", tuple(script.sections), script.captions == "screen", independent_sections=True,
-                 script=script)
+                 "Explainer", tuple(s.name for s in shots), script.captions == "screen", independent_sections=True,
+                 script=script, shots=shots)
 
 
 def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False) -> list[range]:

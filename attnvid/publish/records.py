@@ -187,7 +187,8 @@ class Manifest:
     files maps a kind (srt, vtt, poster, mp4 or mov, webm, gif, presenter, page) to a file name,
     in the order the files were made; sizes maps every file but index.html and manifest.json
     to its bytes; gif_span is (start, end) of the gif in the video, when there is one; voice and
-    loudness (LUFS, dBTP), only in a narrated bundle, say who speaks and how loud.
+    loudness (LUFS, dBTP), only in a narrated bundle, say who speaks and how loud; shots, only
+    when a section clip joins several rendered clips, each clip's name and duration.
     """
 
     name: str
@@ -207,10 +208,14 @@ class Manifest:
     sizes: dict[str, int] = field(default_factory=dict)
     voice: Optional[str] = None          # who narrates; None: silent
     loudness: Optional[tuple[float, float]] = None   # the narration's (LUFS, dBTP) as normalised
+    # (name, duration) of each clip rendered, when a section joins several (the explainer's
+    # alignment: one per phrase); the next run's split reads them
+    shots: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "sections", tuple(self.sections))
         object.__setattr__(self, "cues", _tuples(self.cues))
+        object.__setattr__(self, "shots", _tuples(self.shots))
         if self.gif_span is not None:
             object.__setattr__(self, "gif_span", tuple(self.gif_span))
 
@@ -226,6 +231,8 @@ class Manifest:
         if self.voice is not None:
             data["voice"] = self.voice
             data["loudness"] = list(self.loudness) if self.loudness else None
+        if self.shots:
+            data["shots"] = [{"name": n, "duration": d} for n, d in self.shots]
         return data
 
     def write(self, path) -> None:
@@ -239,7 +246,8 @@ class Manifest:
                    tuple(Section(s["name"], s["file"], s["start"], s["duration"], s["cues"])
                          for s in data["sections"]),
                    data["cues"], data.get("gif_span"), dict(data["sizes"]), data.get("voice"),
-                   tuple(data["loudness"]) if data.get("loudness") else None)
+                   tuple(data["loudness"]) if data.get("loudness") else None,
+                   tuple((s["name"], s["duration"]) for s in data.get("shots", ())))
 
     @classmethod
     def read(cls, path) -> Optional["Manifest"]:

@@ -7,8 +7,10 @@
 - learning.py: the fit, the 2D verdicts and the dimension sweep the learning scenes show;
 - heads.py: two heads side by side, their joined output, and what more heads cannot do.
 """
-from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, TWO_HEADS, WALKTHROUGH, Kind, Part, fill, gif_beats,
+from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, TWO_HEADS, WALKTHROUGH, Kind, Part, Shot,
+                       explainer_shots, fill, gif_beats,
                        narration_keys, narration_part, narration_read_by, placeholders_in, poster_beat)
 
-__all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "TWO_HEADS", "WALKTHROUGH", "Kind", "Part", "fill", "gif_beats",
+__all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "TWO_HEADS", "WALKTHROUGH", "Kind", "Part", "Shot",
+           "explainer_shots", "fill", "gif_beats",
            "narration_keys", "narration_part", "narration_read_by", "placeholders_in", "poster_beat"]

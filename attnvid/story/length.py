@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from .captions import phrases, reading_seconds
-from .registry import EXPLAINER, PLACEHOLDER, PLAYS_BEATS_OF, WALKTHROUGH, Part
+from .registry import (EXPLAINER, PLACEHOLDER, PLAYS_BEATS_OF, WALKTHROUGH, Part, Shot, explainer_shots,
+                       phrase_beats)
 
-__all__ = ["PART_FLOOR", "PLACEHOLDER_CHARS", "estimated_seconds"]
+__all__ = ["PART_FLOOR", "PLACEHOLDER_CHARS", "estimated_seconds", "estimated_shot_seconds"]
 
 PART_FLOOR = 4.0           # seconds a part's animation takes even under a one-line caption
 PLACEHOLDER_CHARS = 40     # what a filled placeholder is counted as
@@ -32,24 +33,35 @@ def _part_seconds(part: Part, narration: Mapping[str, str], again: bool = False)
     return max(PART_FLOOR, _reading(template))
 
 
+def _shot_parts(shot: Shot) -> Iterable[tuple[Part, bool]]:
+    """(part, played again for a later phrase) for every part an explainer shot plays."""
+    if shot.phrase is None:
+        if EXPLAINER[shot.section].caption is not None:
+            yield EXPLAINER[shot.section], False
+        if shot.section in PLAYS_BEATS_OF:
+            yield from ((p, False) for p in PLAYS_BEATS_OF[shot.section])
+        return
+    # a phrase of the alignment, the later ones shorter
+    first = shot.phrase == 0
+    yield from ((WALKTHROUGH[b], not first) for b in phrase_beats(first))
+
+
 def _parts_played(sections: Iterable[str], phrase_count: int) -> Iterable[tuple[Part, bool]]:
     """(part, played again for a later phrase) for every part the video plays, in order."""
     if phrase_count == 1:
         yield from ((p, False) for p in WALKTHROUGH)
         return
-    for name in sections:
-        if EXPLAINER[name].caption is not None:
-            yield EXPLAINER[name], False
-        if name == "alignment":              # every phrase's walkthrough beats, the later ones shorter
-            for k in range(phrase_count):    # (scenes/lib/walkthrough.py: play_alignment)
-                later = ("title", "scores", "softmax", "weighted_sum", "takeaway")
-                yield from ((WALKTHROUGH[b], k > 0) for b in (later[:1] + ("projections",) + later[1:]
-                                                              if k == 0 else later))
-        elif name in PLAYS_BEATS_OF:
-            yield from ((p, False) for p in PLAYS_BEATS_OF[name])
+    for shot in explainer_shots(tuple(sections), phrase_count):
+        yield from _shot_parts(shot)
 
 
 def estimated_seconds(sections: Iterable[str], phrase_count: int, narration: Mapping[str, str],
                       pace: float) -> float:
     """The video's running time, about: see the module's docstring."""
     return pace * sum(_part_seconds(p, narration, again) for p, again in _parts_played(sections, phrase_count))
+
+
+def estimated_shot_seconds(shots: Iterable[Shot], narration: Mapping[str, str]) -> list[float]:
+    """Each explainer shot's running time, about (at pace 1): how `attnvid render` shares out a
+    first render, before a bundle has measured them."""
+    return [sum(_part_seconds(p, narration, again) for p, again in _shot_parts(shot)) for shot in shots]

@@ -20,12 +20,14 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 
 from . import explainer, heads, learning, walkthrough
 
-__all__ = ["Part", "Kind", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS", "PLAYS_BEATS_OF",
-           "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
+__all__ = ["Part", "Kind", "Shot", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS",
+           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "narration_read_by", "narration_keys",
+           "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 INPUTS = ("model", "phrases")   # what a part's frames can read of a script (beyond its presentation)
-# and "two_heads": the script `two_heads:` names (or this one, when its model has heads)
+# and "two_heads": the script `two_heads:` names (or this one, when its model has heads);
+# "phrase_count": how many phrases there are, not what they say
 
 
 def placeholders_in(text: str) -> list[str]:
@@ -199,8 +201,10 @@ EXPLAINER = Kind("explainer", (
     _section("phrases_positioned", "Once positions are added, one word is a slightly different vector "
                                    "in each phrase: {word} becomes {vectors}.", ("word", "vectors"),
              explainer.phrases_positioned_facts),
+    # its own shot reads how many phrases pass the steps; each phrase's shot, the model and that phrase
     _section("alignment", "Attention takes {count} steps: {steps}. The first phrase goes through all of "
-                          "them slowly; the others, faster.", ("count", "steps"), explainer.alignment_facts),
+                          "them slowly; the others, faster.", ("count", "steps"), explainer.alignment_facts,
+             reads=("phrase_count",)),
     _section("three_partners", "{partners}", ("partners",), explainer.three_partners_facts),
     _section("relevance_learned", None),      # the Learning scene's beats
     _section("why_it_matters", "Why the leaning matters: the new vector is what the rest of the model reads "
@@ -224,16 +228,53 @@ EXPLAINER = Kind("explainer", (
 KINDS = (WALKTHROUGH, LEARNING, CRAMPED, TWO_HEADS, EXPLAINER)
 # the explainer's sections that play a whole scene's beats (their caption is None)
 PLAYS_BEATS_OF = {"relevance_learned": LEARNING, "cramped": CRAMPED, "two_heads": TWO_HEADS}
-# ... and the one that plays, after its own caption, walkthrough beats for each phrase
+# ... and the one that plays, after its own caption, walkthrough beats for each phrase: one shot each
 ALSO_PLAYS_BEATS_OF = {"alignment": WALKTHROUGH}
 
 
-def narration_read_by(section: str) -> tuple[str, ...]:
-    """The `narration:` keys whose text an explainer section can show or speak: its own name
-    and the beats it plays (the section cache keys a section by these overrides only, so a
-    caption edit redraws the sections that say it, not the whole video)."""
-    kinds = [k for k in (PLAYS_BEATS_OF.get(section), ALSO_PLAYS_BEATS_OF.get(section)) if k is not None]
-    return (section,) + tuple(p.name for kind in kinds for p in kind)
+def phrase_beats(first: bool) -> tuple[str, ...]:
+    """The walkthrough beats the alignment plays for a phrase (scenes/lib/walkthrough.py,
+    play_alignment): its title (the set-up drawn quickly), then steps 2 to 5 and the takeaway.
+    A later phrase has no projections beat: its searches and offers are drawn under its title."""
+    return ("title",) + (("projections",) if first else ()) + ("scores", "softmax", "weighted_sum", "takeaway")
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A stretch of the explainer rendered, cached and timed as one manim section.
+
+    Every section is one shot but those in ALSO_PLAYS_BEATS_OF (`alignment`, 42 % of the
+    explainer): its own caption is one shot, then each phrase is a shot of its own (phrase: its
+    index). So a phrase's edit redraws that phrase's shot, not the whole section, and two
+    processes can share the section out. The bundle joins a section's shots back into one
+    section clip, so what a viewer or a page sees is unchanged (attnvid/publish/bundle.py)."""
+
+    name: str                       # the manim section's name
+    section: str                    # the explainer section it belongs to
+    phrase: Optional[int] = None    # the phrase it plays alone, if any
+
+
+def explainer_shots(sections: tuple[str, ...], phrase_count: int) -> tuple[Shot, ...]:
+    """The shots of an explainer with these sections and phrases, in order."""
+    shots = []
+    for name in sections:
+        shots.append(Shot(name, name))
+        if name in ALSO_PLAYS_BEATS_OF:
+            shots += [Shot(f"{name} phrase {k + 1}", name, k) for k in range(phrase_count)]
+    return tuple(shots)
+
+
+def narration_read_by(shot: Shot) -> tuple[str, ...]:
+    """The `narration:` keys whose text an explainer shot can show or speak: a section's own
+    name and the beats it plays, or a phrase's walkthrough beats (the section cache keys a
+    shot by these overrides only, so a caption edit redraws the shots that say it, not the
+    whole video)."""
+    if shot.phrase is not None:      # a later phrase says its beats' `again` captions, not the overrides
+        first = shot.phrase == 0
+        kind = ALSO_PLAYS_BEATS_OF[shot.section]
+        return tuple(name for name in phrase_beats(first) if first or kind[name].again is None)
+    kind = PLAYS_BEATS_OF.get(shot.section)
+    return (shot.section,) + (kind.names if kind is not None else ())
 
 
 def narration_keys() -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, DashedLine, Indicate, Sur
 
 from attnmath import format_number, format_vector, format_weights
 from attnvid.script import Script
-from attnvid.story import EXPLAINER
+from attnvid.story import EXPLAINER, explainer_shots
 from attnvid.story import explainer as data
 from attnvid.story import walkthrough as walk
 from attnvid.story.heads import HeadsData
@@ -39,12 +39,17 @@ SECTIONS = Drawings(EXPLAINER)
 
 
 def play_explainer(scene: NarratedScene, script: Script, traces) -> None:
-    """Each section starts by clearing the stage, so it depends only on the one before it:
-    a process drawing later sections skips the earlier ones outright (scene.must_play)."""
-    for index, name in enumerate(script.sections):
-        scene.next_section(name)
-        if scene.must_play(index):
-            SECTIONS[name](scene, script, traces)
+    """One manim section per shot (the registry's explainer_shots: a section, or one phrase of
+    `alignment`). Each shot starts by clearing the stage, so it depends only on the one before
+    it: a process drawing later shots skips the earlier ones outright (scene.must_play)."""
+    for index, shot in enumerate(explainer_shots(script.sections, len(traces))):
+        scene.next_section(shot.name)
+        if not scene.must_play(index):
+            continue
+        if shot.phrase is None:
+            SECTIONS[shot.section](scene, script, traces)
+        else:
+            EACH_PHRASE[shot.section](scene, script, traces[shot.phrase], first=shot.phrase == 0)
 
 
 def captioned(name: str):
@@ -420,8 +425,8 @@ def relevance_learned(scene: NarratedScene, script: Script, traces) -> None:
 
 @SECTIONS.draws("alignment")
 def alignment(scene: NarratedScene, script: Script, traces) -> None:
-    """The roadmap (the five steps, each with what it computes), then each phrase through them:
-    the first in full, the others saying only what is new."""
+    """The roadmap: the five steps, each with what it computes (each phrase then goes through
+    them in a shot of its own: alignment_phrase)."""
     clear_stage(scene, caption_too=True)
     with scene.beat("alignment", EXPLAINER["alignment"].text(script, script.narration), section=False):
         card = steps_card(Box(0, 0.2, 11.5, 5.6))
@@ -434,9 +439,18 @@ def alignment(scene: NarratedScene, script: Script, traces) -> None:
         for run_time in passes:
             scene.play(LaggedStart(*[Indicate(row[0], color=style.OUTPUT, scale_factor=1.25) for row in card],
                                    lag_ratio=0.8), run_time=scene.t(run_time))
-    for k, trace in enumerate(traces):
-        clear_stage(scene)
-        play_alignment(scene, script, trace, first=k == 0)
+
+
+def alignment_phrase(scene: NarratedScene, script: Script, trace, first: bool) -> None:
+    """One phrase through the five steps (its own shot): the first in full, a later one saying
+    only what is new."""
+    clear_stage(scene)
+    play_alignment(scene, script, trace, first=first)
+
+
+# the sections whose phrases are shots of their own (registry.ALSO_PLAYS_BEATS_OF): each
+# phrase's drawing, after the section's own
+EACH_PHRASE = {"alignment": alignment_phrase}
 
 
 def steps_card(box: Box, size: float = 30, rules: bool = True) -> VGroup:

@@ -14,6 +14,7 @@ from attnmath import PhraseTrace
 from attnvid.problems import ScriptError
 from attnvid.script import ModelFile, Script, load
 from attnvid.story import WALKTHROUGH
+from attnvid.story.registry import phrase_beats
 from attnvid.story.walkthrough import shared_note, shared_vectors
 
 from .base import NarratedScene, ScriptScene
@@ -22,8 +23,6 @@ from .fading import FadeOut
 
 __all__ = ["PhraseWalkthrough", "play_walkthrough", "play_alignment", "class_name", "walkthrough_class",
            "single_phrase_scripts"]
-
-ALIGNMENT_BEATS = ("projections", "scores", "softmax", "weighted_sum")   # steps 2 to 5 (1: the set-up)
 
 
 class PhraseWalkthrough(ScriptScene):
@@ -73,7 +72,7 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
         if not first:
             track(w, 2)
             BEATS["projections"](w, quick=True)
-    for name in (ALIGNMENT_BEATS if first else ALIGNMENT_BEATS[1:]) + ("takeaway",):
+    for name in phrase_beats(first)[1:]:         # the beats after the title, as the registry lists them
         part = WALKTHROUGH[name]
         with scene.beat(name, part.text(trace, script.narration, again=not first), section=False,
                         labels=w.rest_labels):
