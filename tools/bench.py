@@ -8,12 +8,14 @@ the same frames with ffmpeg alone: the floor, what any renderer must at least pa
 It reports wall time, video seconds, wall time / running time, wall time / floor, peak memory
 (the largest single process) and frames per second; the median of several runs, with min-max.
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
-phrase, render again, then change one caption and render again; and the narration: `attnvid say` on the explainer with an empty speech
+phrase, render again, then change one caption and render again (and, from the keys alone, the
+share of the explainer a phrase, a caption or the pace edit draws again); and the narration: `attnvid say` on the explainer with an empty speech
 cache (every line synthesised by Piper) and again with it full. `attnvid render` narrates with
 the default voice, from the speech cache the earlier runs filled. Writes bench-out/bench.json and
 bench-out/bench.md and prints the table.
 
     python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--only attnvid] [--case Explainer] [--out bench-out]
+    python tools/bench.py --redrawn BUNDLE/manifest.json     # the edit shares alone, in seconds
 """
 from __future__ import annotations
 
@@ -135,13 +137,51 @@ def edit_to_preview() -> dict:
         manim_wall, _, _ = render("scenes/explainer.py", "Explainer", "l", Path(tmp) / "media", env)
         script.write_text(text)
         pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)          # warms the cache
+        shares = redrawn_shares(Path(tmp) / "site" / "explainer" / "manifest.json")
         script.write_text(text.replace(old, new))
         cached_wall, _, _ = pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)
         # one caption: the dot_product section's, which it and the section after it show
         script.write_text(text.replace(old, new) + "\nnarration:\n  dot_product: \"The dot product of two arrows "
                           "grows as they point the same way and as they grow longer.\"\n")
         caption_wall, _, _ = pipeline(str(script), "l", Path(tmp) / "site", env, cache=True)
-    return {"manim": manim_wall, "attnvid_cached": cached_wall, "attnvid_caption_edit": caption_wall}
+    return {"manim": manim_wall, "attnvid_cached": cached_wall, "attnvid_caption_edit": caption_wall,
+            "redrawn_share": shares}
+
+
+# The edits the issue's target names, each as (what, text replaced, its replacement) in the
+# shipped explainer's script (an empty `old` appends `new`)
+EDITS = (("one phrase (the third)", "Is your warm black cat", "Is your black warm cat"),
+         ("one caption (dot_product's)", "", "\nnarration:\n  dot_product: \"The dot product grows as two arrows "
+                                             "point the same way and as they grow longer.\"\n"),
+         ("one caption of a phrase walked through (softmax's)", "",
+          "\nnarration:\n  softmax: \"Softmax turns the scores into weights that add up to 1.\"\n"),
+         ("the pace", "", "\npace: 1.1\n"))
+
+
+def redrawn_shares(manifest: Path) -> dict[str, float]:
+    """For each of EDITS, the share of the explainer's running time the section cache draws
+    again (the shots whose keys the edit changes, timed by `manifest`, a bundle of the shipped
+    explainer): what an edit costs, without rendering it."""
+    from attnvid.publish.cache import section_keys
+    from attnvid.publish.plan import plan_video
+    from attnvid.publish.records import Manifest
+    m = Manifest.read(manifest)
+    seconds = dict(m.shots or [(sec.name, sec.duration) for sec in m.sections])
+    text = (ROOT / "scripts" / "explainer.yaml").read_text().replace(
+        "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}").replace(
+        "two_heads: two_heads.yaml", f"two_heads: {ROOT / 'scripts' / 'two_heads.yaml'}")
+    with tempfile.TemporaryDirectory() as tmp:
+        def keys(body: str) -> dict[str, str]:
+            path = Path(tmp) / "explainer.yaml"
+            path.write_text(body)
+            video = plan_video(path)
+            return dict(zip(video.sections, section_keys(video, video.script, "l", False, "code")))
+        base, shares = keys(text), {}
+        for what, old, new in EDITS:
+            assert old in text
+            edited = keys(text.replace(old, new) if old else text + new)
+            shares[what] = sum(seconds[n] for n in base if base[n] != edited[n]) / sum(seconds.values())
+    return shares
 
 
 def narration() -> dict:
@@ -176,12 +216,18 @@ def table(results, edit, said=None) -> str:
         lines.append(f"Edit one phrase of scripts/explainer.yaml, then a fresh -ql preview: {edit['manim']:.1f} s "
                      f"with plain manim, {edit['attnvid_cached']:.1f} s with `attnvid render` and its section cache; "
                      f"then one caption edited (dot_product's): {edit['attnvid_caption_edit']:.1f} s.")
+        lines += ["", redrawn_table(edit["redrawn_share"])]
     if said is not None:
         lines.append("")
         lines.append(f"Narration of the explainer ({said['narration_seconds']:.0f} s of speech), `attnvid say`: "
                      f"{said['cold']:.1f} s with an empty speech cache, {said['cached']:.1f} s with it full "
                      f"(peak {said['peak_mib']} MiB).")
     return "\n".join(lines)
+
+
+def redrawn_table(shares: dict[str, float]) -> str:
+    rows = "\n".join(f"| {what} | {share:.0%} |" for what, share in shares.items())
+    return f"| an edit of the explainer | share of its running time drawn again |\n| --- | --- |\n{rows}"
 
 
 def machine() -> str:
@@ -203,7 +249,12 @@ def main():
     ap.add_argument("--publishing-only", action="store_true", help="the publishing quality only, no edit loop")
     ap.add_argument("--cold", action="store_true", help="every run starts with no kept glyphs or fits "
                     "(attnvid/kept.py), as a first render does; by default they are the user's, warm after a run")
+    ap.add_argument("--redrawn", metavar="MANIFEST", help="only print what share of the explainer each "
+                    "edit draws again, timed by this bundle's manifest.json (no render)")
     args = ap.parse_args()
+    if args.redrawn:
+        print(redrawn_table(redrawn_shares(Path(args.redrawn))))
+        return
     ways = [args.only] if args.only else ["manim", "attnvid"]
     cases = [c for c in CASES if args.case in (None, c[0])]
     plan = [] if args.publishing_only else [(c, "l", 1 if args.quick else args.runs, w) for c in cases for w in ways]
