@@ -271,6 +271,9 @@ def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_th
     for i in (2, 3):
         assert part.section_numbers[i] == whole.section_numbers[i]
         assert [c[3] for c in part.cues if c[0] == i] == [c[3] for c in whole.cues if c[0] == i]
+        # and every play lasts exactly as long (so as many frames), though this process's clock
+        # reached the section by another path: run times are worked out from the clock
+        assert [t for s, t in part.run_times if s == i] == [t for s, t in whole.run_times if s == i]
     starts = dict(part.sections_opened)
     assert starts["dot_product"] == 0          # section 0 took no time at all
 

@@ -84,6 +84,7 @@ class NarratedScene(StillBackground):
         self.sections_opened: list[tuple[str, float]] = []
         self.cues: list[tuple[int, float, float, str]] = []   # (section, start, end, caption phrase)
         self.stage_log: list[tuple[float, float, bool]] = []  # (start, end, only a caption on stage)
+        self.run_times: list[tuple[int, float]] = []          # (section, run time) of every play
         self.still_log: list[tuple[float, float]] = []        # plays where nothing but a caption moves
         self.steps_at_end: list[tuple[str, str | None]] = []  # (beat, what the step tracker says)
         self.small_text: dict[str, list[tuple[str, float]]] = {}  # beat -> texts below the legibility bar
@@ -144,6 +145,17 @@ class NarratedScene(StillBackground):
                     self.section_numbers.setdefault(len(self.sections_opened) - 1, []).append(sub.shown)
         return super().add(*mobjects)
 
+    def get_run_time(self, animations) -> float:
+        """A play's run time, rounded to a millionth of a frame. Run times are worked out on the
+        scene's clock (until a caption is read, until a word is said), and a process drawing a
+        later section of the explainer reached it by another path (the sections before it not
+        played, or played without frames), so the same run time could come out a few 1e-15 s
+        apart: one frame more or less where it fell on a frame's edge, and every frame after it
+        moved. Rounded on the frame grid, a section's frames are the same whichever process
+        draws it, and a run time of whole frames (0.6 s at 15 fps) is left exactly as it was."""
+        fps = config.frame_rate
+        return round(super().get_run_time(animations) * fps, 6) / fps
+
     def t(self, seconds: float) -> float:
         """A run time scaled by the script's pace."""
         return seconds * self.pace
@@ -152,6 +164,7 @@ class NarratedScene(StillBackground):
         """Every play and wait, logged with whether the stage held anything but a caption."""
         start, bare = self.time, self._bare()
         super().play(*args, **kwargs)
+        self.run_times.append((len(self.sections_opened) - 1, self.duration))
         self.stage_log.append((start, self.time, bare and self._bare()))
         if all(isinstance(a, Wait) or isinstance(getattr(a, "mobject", None), Caption) for a in args):
             self.still_log.append((start, self.time))
