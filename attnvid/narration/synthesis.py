@@ -19,11 +19,12 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 import wave
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from ..kept import write_atomically
 
 __all__ = ["DEFAULT_VOICE", "NO_VOICE", "SETTINGS", "Voice", "VoiceMissing", "SpeechError", "Speech",
            "Phonemes", "SpeechCache", "Narrator", "find_voice", "install_hint", "parse_phonemes"]
@@ -142,13 +143,13 @@ class SpeechCache:
             return None
 
     def put(self, text: str, wav: Path, phonemes: Phonemes) -> Speech:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Keep the line (its phonemes first: `get` reads a line only when both are there)."""
         path = self.root / f"{self.key(text)}.wav"
-        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
-        tmp.write_text(json.dumps({"phonemes": phonemes}, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path.with_suffix(".json"))
-        shutil.copyfile(wav, tmp)
-        os.replace(tmp, path)
+        kept = (write_atomically(path.with_suffix(".json"),
+                                 json.dumps({"phonemes": phonemes}, ensure_ascii=False).encode("utf-8"))
+                and write_atomically(path, wav.read_bytes()))
+        if not kept:
+            raise OSError(f"cannot keep a spoken line in {self.root}")
         return Speech(text, path, _seconds(path), phonemes)
 
 
