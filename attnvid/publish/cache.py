@@ -9,7 +9,8 @@ A section's key hashes what its frames can depend on, and nothing slow to comput
   and those of the beats it plays) and those of the section before it, whose last caption it
   replaces; a walkthrough beat, those of every beat up to it;
 - the inputs the section reads (the registry's `reads`, attnvid/story/registry.py: the model,
-  the phrases, how many there are, or none); a shot of one phrase (the alignment's), the model and that phrase;
+  the phrases, how many there are, or none); a shot of one phrase (the alignment's), the
+  model and that phrase;
 - the sections before it: for the explainer, whose sections each clear the stage, the previous
   section's name and inputs (a section opens by fading out what the previous one left on the
   stage and by replacing its caption); for a walkthrough, whose beats build on each other,

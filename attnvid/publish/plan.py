@@ -3,9 +3,10 @@ sections are shared out between processes.
 
 A script with one phrase is a phrase walkthrough (scenes/phrase.py, eight sections, one per
 beat); a script with several phrases is the full explainer (scenes/explainer.py, the sections
-its `sections:` list names, as shots: alignment's phrases are sections of their own). Sections are cut into contiguous runs, one per process: a process
-that renders a later run must still play the earlier sections (skipped, no frames) to set the
-stage, so later runs are made shorter to even out the work.
+its `sections:` list names, as shots: the alignment's phrases are sections of their own).
+Sections are cut into contiguous runs, one per process: a process that renders a later run
+must still play the earlier sections (skipped, no frames) to set the stage, so later runs are
+made shorter to even out the work.
 """
 from __future__ import annotations
 

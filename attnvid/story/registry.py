@@ -21,8 +21,8 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 from . import explainer, heads, learning, walkthrough
 
 __all__ = ["Part", "Kind", "Shot", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS",
-           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "narration_read_by", "narration_keys",
-           "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
+           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "narration_read_by",
+           "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 INPUTS = ("model", "phrases")   # what a part's frames can read of a script (beyond its presentation)
