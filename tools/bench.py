@@ -9,13 +9,14 @@ It reports wall time, video seconds, wall time / running time, wall time / floor
 (the largest single process) and frames per second; the median of several runs, with min-max.
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
 phrase, render again, then change one caption and render again (and, from the keys alone, the
-share of the explainer a phrase, a caption or the pace edit draws again); and the narration: `attnvid say` on the explainer with an empty speech
-cache (every line synthesised by Piper) and again with it full. `attnvid render` narrates with
-the default voice, from the speech cache the earlier runs filled. Writes bench-out/bench.json and
+share of the explainer a phrase, a caption or the pace edit draws again); and the narration:
+`attnvid say` on the explainer with an empty speech cache (every line synthesised by Piper)
+and again with it full. `attnvid render` narrates with the default voice, from the speech
+cache the earlier runs filled. Writes bench-out/bench.json and
 bench-out/bench.md and prints the table.
 
     python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--only attnvid] [--case Explainer] [--out bench-out]
-    python tools/bench.py --redrawn BUNDLE/manifest.json     # the edit shares alone, in seconds
+    python tools/bench.py --redrawn BUNDLE/manifest.json     # the edit shares alone, no render
 """
 from __future__ import annotations
 
@@ -121,15 +122,21 @@ def measure(name, scene_file, scene, script, quality, runs, way, cold=False):
             "peak_mib": max(rsss), "fps": frames / w["median"]}
 
 
+def shipped_explainer() -> str:
+    """scripts/explainer.yaml with its model and two_heads paths made absolute, so an edited
+    copy can be written anywhere."""
+    return (ROOT / "scripts" / "explainer.yaml").read_text().replace(
+        "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}").replace(
+        "two_heads: two_heads.yaml", f"two_heads: {ROOT / 'scripts' / 'two_heads.yaml'}")
+
+
 def edit_to_preview() -> dict:
     """Seconds from changing one phrase of the explainer to a fresh -ql preview: plain manim
     (renders everything again) and attnvid render with a warm section cache; then from changing
     one caption to the next preview."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "explainer.yaml"
-        text = (ROOT / "scripts" / "explainer.yaml").read_text().replace(
-            "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}").replace(
-            "two_heads: two_heads.yaml", f"two_heads: {ROOT / 'scripts' / 'two_heads.yaml'}")
+        text = shipped_explainer()
         old, new = "Is your warm black cat", "Is your black warm cat"
         assert old in text
         script.write_text(text.replace(old, new))
@@ -167,9 +174,7 @@ def redrawn_shares(manifest: Path) -> dict[str, float]:
     from attnvid.publish.records import Manifest
     m = Manifest.read(manifest)
     seconds = dict(m.shots or [(sec.name, sec.duration) for sec in m.sections])
-    text = (ROOT / "scripts" / "explainer.yaml").read_text().replace(
-        "model: model.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}").replace(
-        "two_heads: two_heads.yaml", f"two_heads: {ROOT / 'scripts' / 'two_heads.yaml'}")
+    text = shipped_explainer()
     with tempfile.TemporaryDirectory() as tmp:
         def keys(body: str) -> dict[str, str]:
             path = Path(tmp) / "explainer.yaml"
