@@ -51,7 +51,8 @@ def describe_focus(trace: PhraseTrace) -> str:
         return ""
     facts = focus_facts(trace)
     name = lambda i: f"'{trace.tokens[i]}'" + (f" (position {i})" if trace.tokens.count(trace.tokens[i]) > 1 else "")
-    text = f"{name(facts.focus)} gives its largest weight to {name(facts.winner)} ({facts.winner_weight})"
+    text = (f"{name(facts.focus)} gives its largest weight to {listed(name(j) for j in facts.top)} "
+            f"({facts.winner_weight}{facts.each})")
     if facts.several:
         text += (f"; the targets {listed(name(k) for k in facts.targets)} get {listed(facts.target_weights)}, "
                  f"together {facts.targets_total}")
@@ -66,7 +67,12 @@ def describe_focus(trace: PhraseTrace) -> str:
         return text
     if facts.target is not None:
         t = facts.target
-        text += ", the target" if t == facts.winner else f"; the target {name(t)} gets {facts.target_weight}"
+        if facts.top == (t,):
+            text += ", the target"
+        elif t in facts.top:
+            text += f", the target {name(t)} among them"
+        else:
+            text += f"; the target {name(t)} gets {facts.target_weight}"
         if facts.tied_with_target:
             text += (f". {', '.join(name(j) for j in facts.tied_with_target)} has the same positioned "
                      f"vector as {name(t)} ({format_vector(trace.positioned[t])}), so they get equal weight")

@@ -288,3 +288,42 @@ def test_the_third_dimension_is_offered_only_to_a_trapped_target(cramped):
     free = copy.copy(cramped)
     free.inside = False
     assert cramped_facts(free)["room"] == "" and "rise off" not in CRAMPED["sweep"].text(free)
+
+
+# -- ties: two words with one vector get one weight, and every sentence names both -------------
+
+TIE = f"""\
+model: {SCRIPTS / 'model.yaml'}
+phrase: {{text: Brian typed cat into the}}
+"""
+
+
+def test_a_tie_at_the_top_is_named_whole_in_every_sentence(write):
+    """Without the mask, "the" (followed, the last word) sees typed and itself, which share the
+    positioned vector [0.50, 0.80]: one offer, one score, one weight. Every sentence that names
+    where the weight goes names both, with "each", and the reason names the shared offer."""
+    from attnvid.story.walkthrough import decided, facts, focus_facts
+    from attnvid.report import describe_focus
+    (t,) = load_script(write("tie.yaml", TIE)).shown_traces()
+    f = focus_facts(t)
+    shown = format_weights(t.weights[f.focus])
+    top = [j for j in range(t.n) if shown[j] == max(shown)]
+    assert [t.tokens[j] for j in top] == ["typed", "the"] and f.top == tuple(top)
+    assert np.array_equal(t.offer[1], t.offer[4]) and t.scores[4, 1] == t.scores[4, 4]
+    said = facts(t)
+    assert (said["winner"], said["winner_weight"], said["each"]) == ("typed and the", shown[1], " each")
+    assert said["verdict"] == f"the leans most on typed and the ({shown[1]} each)."
+    assert WALKTHROUGH["softmax"].text(t, {}).endswith(f"The largest goes to typed and the: {shown[1]} each.")
+    assert decided(t).startswith("typed and the share one offer, which points closest to the's search")
+    named = dataclasses.replace(t, focus=4)            # `attnvid check` speaks only of a named focus
+    assert describe_focus(named).startswith(f"'the' gives its largest weight to 'typed' and 'the' ({shown[1]} each)")
+
+
+def test_without_a_tie_the_sentences_are_as_they_were(write):
+    """The tie's words appear only for a tie: a single winner keeps its sentence, word for word."""
+    from attnvid.story.walkthrough import decided, facts
+    (t,) = load_script(write("one.yaml", ONE.replace("narration:\n  KEY: \"TEXT\"\n", ""))).shown_traces()
+    said = facts(t)
+    assert (said["winner"], said["each"]) == ("sat", "")
+    assert said["verdict"].startswith("cat leans most on sat (0.84).")
+    assert "share one offer" not in decided(t) and decided(t).startswith("sat's offer")

@@ -3,6 +3,7 @@ import itertools
 import re
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from attnvid.story import WALKTHROUGH
@@ -227,3 +228,23 @@ def test_the_equation_check_catches_numbers_a_calculator_would_not_confirm(monke
     scene = build(walkthrough_class(ROOT / "scripts" / "cat_sat.yaml"), tmp_path)
     with pytest.raises(AssertionError, match=r"\[-1\.76, 1\.88\] · \[-4\.45, -0\.37\] = 7\.13: by hand 7\.14"):
         redo_equations(scene)
+
+
+@built
+def test_a_tie_headline_names_every_word_at_the_top_and_rings_each(write, tmp_path):
+    """"the" gives typed and itself the same weight (one shared vector): the takeaway's
+    headline names both, says "each", and rings both chips, not only the earlier one."""
+    from manim import ManimColor, SurroundingRectangle, Text
+    from scenes.lib import style
+    path = write("tie.yaml", f"model: {ROOT / 'scripts' / 'model.yaml'}\nphrase: {{text: Brian typed cat into the}}\n")
+    scene = build(walkthrough_class(path), tmp_path)
+    assert scene.beats_played[-1][0] == "takeaway"
+    on_stage = [m for top in scene.mobjects for m in top.get_family()]
+    words = [m.original_text for m in on_stage if isinstance(m, Text)]
+    headline = words[words.index("leans most on") - 1:]
+    assert headline == ["the", "leans most on", "typed", "and", "the", "0.50", "each"], headline
+    rings = [m for m in on_stage if isinstance(m, SurroundingRectangle) and m.get_color() == ManimColor(style.HIGHLIGHT)]
+    chips = [m for m in on_stage if isinstance(m, Text) and m.original_text in ("typed", "the")][:2]
+    assert len(rings) == 2
+    for ring, chip in zip(rings, chips):
+        assert np.allclose(ring.get_center(), chip.get_center(), atol=0.2)

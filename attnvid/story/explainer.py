@@ -276,7 +276,7 @@ def three_partners_facts(script: "Script") -> dict[str, str]:
 def _outcome(t: PhraseTrace) -> str:
     f = focus_facts(t)
     word = t.tokens
-    lean = listed([word[j] for j in (f.leaders or (f.winner,))])
+    lean = listed([word[j] for j in f.top])
     cue = f", a cue for “{t.predict}”" if t.predict else ""
     if f.target is None or f.target_wins:
         return f"{word[f.focus]} leans on {lean}{cue}"
@@ -340,7 +340,7 @@ def leanings(script: "Script") -> list[Leaning]:
         if not phrase.instead:
             continue
         f = focus_facts(t)
-        leaders = f.leaders or (f.winner,)
+        leaders = f.top
         alternatives = []
         for positions, follows in phrase.instead:
             weights = round_weights([1.0 / len(positions)] * len(positions))

@@ -128,9 +128,9 @@ WALKTHROUGH = Kind("walkthrough", (
           again="{decided}"),
     _beat("softmax", "Softmax turns {focus}'s scores into weights: subtract the largest score, raise e to each "
                      "difference, and divide by their sum. The weights lie between 0 and 1 and add up to 1. "
-                     "The largest goes to {winner}: {winner_weight}.{mask_note}{miss_note}", step=4,
+                     "The largest goes to {winner}: {winner_weight}{each}.{mask_note}{miss_note}", step=4,
           again="This time the largest score is {top_score}, so e is raised to each score minus {top_score}. "
-                "The largest weight goes to {winner}: {winner_weight}.{mask_note}{miss_note}"),
+                "The largest weight goes to {winner}: {winner_weight}{each}.{mask_note}{miss_note}"),
     _beat("weighted_sum", "{focus}'s new vector is a weighted sum of the words' {own}, not of their searches or "
                           "offers: each is shrunk by its weight, then laid tip to tail. {closest_note}",
           poster=True, gif="end", step=5,

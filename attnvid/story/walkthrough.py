@@ -25,7 +25,7 @@ STEPS = ("add positions", "search and offer", "scores", "softmax", "weighted sum
 STEP_RULES = ("x = word + position", "search = x × W_search, offer = x × W_offer", "score = search · offer",
               "weights = softmax(scores)", "new = Σ weight × vector")      # what each step computes
 
-PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight",
+PLACEHOLDERS = ("phrase", "predict", "focus", "target", "winner", "winner_weight", "each",
                 "target_weight", "verdict", "mask_note", "decided", "unmasked_note", "shared_note", "miss_note", "top_score", "closest_note", "own")
 
 
@@ -53,6 +53,17 @@ class FocusFacts:
     row_weights: tuple[str, ...] = ()     # the focus row's shown weights (format_weights), every position
     shares: Optional[tuple[str, ...]] = None       # the shares asked (to two decimals), when asked
     share_gaps: Optional[tuple[str, ...]] = None   # each target's shown weight minus its share, signed
+
+    @property
+    def top(self) -> tuple[int, ...]:
+        """The words the focus leans on most: every leader when the shown weights tie, never
+        just the earliest of them (a headline naming one of two equal words is not true)."""
+        return self.leaders or (self.winner,)
+
+    @property
+    def each(self) -> str:
+        """' each' after the top weight when several words share it: '0.50 each', not '0.50'."""
+        return " each" if len(self.top) > 1 else ""
 
     @property
     def target_wins(self) -> bool:
@@ -172,8 +183,7 @@ def verdict(trace: PhraseTrace) -> str:
     if facts.several:
         return _set_verdict(trace, facts)
     word = lambda i: trace.tokens[i]
-    focus, winner = word(facts.focus), listed(trace.tokens[j] for j in facts.leaders or (facts.winner,))
-    each = " each" if len(facts.leaders) > 1 else ""
+    focus, winner, each = word(facts.focus), listed(trace.tokens[j] for j in facts.top), facts.each
     goal = f" That is the cue that points towards “{trace.predict}”." if trace.predict else ""
     if facts.target is None:
         return f"{focus} leans most on {winner} ({facts.winner_weight}{each})."
@@ -224,17 +234,22 @@ def decided(trace: PhraseTrace) -> str:
     d = decide(trace.search[f], trace.offer, trace.visible[f])
     word = trace.tokens
     focus, win = word[f], word[d.winner]
-    if d.by == "direction" and d.longest == d.winner:
-        return (f"{win}'s offer points closest to {focus}'s search and is also the longest, so it casts "
+    # words with the winner's very offer tie with it: name them all, never one of them
+    same = [j for j in range(trace.n) if trace.visible[f, j] and np.array_equal(trace.offer[j], trace.offer[d.winner])]
+    names = listed(word[j] for j in same)
+    offer, its = (f"{win}'s offer", f"{win}'s") if len(same) == 1 else (f"{names} share one offer, which", "theirs")
+    if d.by == "direction" and d.longest in same:
+        return (f"{offer} points closest to {focus}'s search and is also the longest, so it casts "
                 f"the longest shadow: direction and length agree.")
     if d.by == "direction":
-        return (f"{win}'s offer points closest to {focus}'s search, so it casts the longest shadow, "
+        return (f"{offer} points closest to {focus}'s search, so it casts the longest shadow, "
                 f"though {word[d.longest]}'s offer is longer: direction decided.")
     if geometry(trace.search[f], trace.offer).shadows[d.winner] > 0:
-        return (f"{word[d.best_aligned]}'s offer points closest to {focus}'s search, but {win}'s is long "
+        return (f"{word[d.best_aligned]}'s offer points closest to {focus}'s search, but {its} is long "
                 f"enough to cast the longest shadow: length decided.")
-    return (f"Every offer points away from {focus}'s search; {win}'s shadow reaches back least, so its "
-            f"score is the highest: length decided.")
+    shadow = f"{win}'s shadow" if len(same) == 1 else f"the shadow of the offer {names} share"
+    return (f"Every offer points away from {focus}'s search; {shadow} reaches back least, so "
+            f"{'its score is' if len(same) == 1 else 'their scores are'} the highest: length decided.")
 
 
 def sees(trace: PhraseTrace) -> str:
@@ -287,7 +302,7 @@ def pull(trace: PhraseTrace) -> Optional[tuple[int, int, int]]:
     degrees from its vector to the new vector, degrees from it to the focus's old vector), in
     whole degrees. None when the focus leans most on itself or on several words at once."""
     facts = focus_facts(trace)
-    leaders = facts.leaders or (facts.winner,)
+    leaders = facts.top
     if len(leaders) > 1 or leaders[0] == facts.focus:
         return None
     j, f = leaders[0], facts.focus
@@ -314,8 +329,9 @@ def facts(trace: PhraseTrace) -> dict[str, str]:
         "predict": trace.predict or "the next word",
         "focus": trace.tokens[f.focus],
         "target": trace.tokens[f.target] if f.target is not None else trace.tokens[f.winner],
-        "winner": listed(trace.tokens[j] for j in f.leaders or (f.winner,)),
+        "winner": listed(trace.tokens[j] for j in f.top),
         "winner_weight": f.winner_weight,
+        "each": f.each,
         "target_weight": f.target_weight or f.winner_weight,
         "verdict": verdict(trace),
         "mask_note": MASK_NOTE if f.hidden else "",

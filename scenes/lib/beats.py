@@ -21,6 +21,7 @@ from attnmath.shown import softmax_shown
 from attnvid.script import Model
 from attnvid.story import WALKTHROUGH
 from attnvid.story.walkthrough import STEPS, focus_facts, own, pull, sees, shared_vectors
+from attnvid.story.wording import listed
 
 from . import style
 from .base import CAPTION_CHANGE, Drawings
@@ -794,9 +795,10 @@ def softmax(w: Walk) -> None:
     w.play(FadeIn(table.head("weight")), LaggedStart(*[FadeIn(c, shift=0.15 * RIGHT) for c in table.column("weight")],
                                                      lag_ratio=0.1), run_time=weights)
     win, facts = w.facts.winner, w.facts
+    named = f"{listed(t.tokens[j] for j in facts.top)}: {facts.winner_weight}"
 
     def names_winner(phrase: str | None) -> bool:        # "…goes to sat: 0.84." (first time or again)
-        return phrase is not None and f"{t.tokens[win]}: {facts.winner_weight}" in phrase
+        return phrase is not None and named in phrase
 
     if not names_winner(w.cue.upcoming):
         w.say_next()                 # between 0 and 1, adding up to 1: the bars show it (the first time)
@@ -807,8 +809,8 @@ def softmax(w: Walk) -> None:
         w.say_next()                 # the winner is said once the bars have landed
     w.land_on(t.tokens[win], after="goes to")                   # and lights up as it is named
     (mark,) = w.stretched([1.0], this_phrase=True)
-    w.play(Indicate(table.bars[win], color=style.HIGHLIGHT, scale_factor=1.1),
-           Indicate(w.chips[win], color=style.HIGHLIGHT), run_time=mark)
+    w.play(*[m for j in facts.top for m in (Indicate(table.bars[j], color=style.HIGHLIGHT, scale_factor=1.1),
+                                            Indicate(w.chips[j], color=style.HIGHLIGHT))], run_time=mark)
     # the notes, each with what it points at: the words the mask hides, each target that lost (for a
     # set, with the bars of the words that outweigh it)
     notes = [([w.chips[j] for j in facts.hidden], [])] if facts.hidden else []
@@ -916,11 +918,20 @@ def takeaway(w: Walk) -> None:
     clear_panel(w)
     if facts.several:
         return _takeaway_set(w)
-    win = facts.winner
-    line1 = _row(text(t.tokens[facts.focus], size=40, colour=w.colours[facts.focus]),
-                 text("leans most on", size=30, colour=style.MUTED),
-                 text(t.tokens[win], size=40, colour=w.colours[win]))
-    weight = NumberText(facts.winner_weight, size=44, colour=style.TEXT)
+    win, top = facts.winner, facts.top
+    focus_leans = [text(t.tokens[facts.focus], size=40, colour=w.colours[facts.focus]),
+                   text("leans most on", size=30, colour=style.MUTED)]
+    names = [text(t.tokens[j], size=40, colour=w.colours[j]) for j in top]
+    if len(top) == 1:
+        line1 = _row(*focus_leans, *names)
+        weight = NumberText(facts.winner_weight, size=44, colour=style.TEXT)
+    else:               # a tie names every word that shares the top weight, and says "each"
+        joins = [", "] * (len(names) - 2) + [" and " if len(names) == 2 else ", and "]
+        tied = [m for name, join in zip(names, joins + [None]) for m in
+                ((name,) if join is None else (name, text(join.strip(), size=30, colour=style.MUTED)))]
+        line1 = VGroup(_line(*focus_leans), _line(*tied)).arrange(DOWN, buff=0.25)
+        weight = _line(NumberText(facts.winner_weight, size=44, colour=style.TEXT),
+                       text("each", size=30, colour=style.MUTED))
     parts = [line1, weight]
     if facts.target is not None and not facts.target_wins:
         parts.append(_row(text(f"target {t.tokens[facts.target]}:", size=26, colour=style.MUTED),
@@ -929,7 +940,8 @@ def takeaway(w: Walk) -> None:
         parts.append(_row(text("next word:", size=26, colour=style.MUTED), text(t.predict, size=30)))
     column = VGroup(*parts).arrange(DOWN, buff=0.4)
     fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
-    ring = SurroundingRectangle(w.chips[win], color=style.HIGHLIGHT, buff=0.06)
+    rings = [SurroundingRectangle(w.chips[j], color=style.HIGHLIGHT, buff=0.06) for j in top]
+    ring = rings[0] if len(rings) == 1 else VGroup(*rings)
     # who it leans on while the first phrase is read, then the target and the next word with the rest;
     # narrated, the sentence comes in as it is said and the ring lands on the winner's name
     lead = w.until_said(t.tokens[win], after="leans most on")

@@ -21,6 +21,7 @@ from attnvid.story import explainer as data
 from attnvid.story import walkthrough as walk
 from attnvid.story.heads import HeadsData
 from attnvid.story.learning import CrampedData, LearningData
+from attnvid.story.wording import listed
 
 from . import style
 from .base import Drawings, NarratedScene
@@ -753,8 +754,9 @@ def recap(scene: NarratedScene, script: Script, traces) -> None:
             f = walk.focus_facts(t)
             colours = [style.word_colour(tok, m.embeddings) for tok in t.tokens]
             chips = ChipRow(t.tokens, colours, f.focus, Box(0, 0, 6.0, 0.8), size=28)
-            ring = SurroundingRectangle(chips[f.winner], color=style.HIGHLIGHT, buff=0.06)
-            said = f"leans on {t.tokens[f.winner]} ({f.winner_weight})"
+            rings = [SurroundingRectangle(chips[j], color=style.HIGHLIGHT, buff=0.06) for j in f.top]
+            ring = rings[0] if len(rings) == 1 else VGroup(*rings)
+            said = f"leans on {listed(t.tokens[j] for j in f.top)} ({f.winner_weight}{f.each})"
             if t.predict:
                 said += f" → {t.predict}" if f.target is None or f.target_wins else f", not {t.tokens[f.target]}"
             outcomes.add(VGroup(VGroup(chips, ring), text(said, size=24, colour=style.MUTED))
