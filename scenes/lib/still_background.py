@@ -30,10 +30,20 @@ _VALUES = ("stroke_width", "background_stroke_width", "sheen_factor", "joint_typ
 
 
 def look(mobject: Mobject) -> tuple:
-    """Everything cairo reads to draw one mobject (not its submobjects)."""
-    arrays = tuple(a.tobytes() if (a := getattr(mobject, name, None)) is not None else None
-                   for name in _ARRAYS)
-    return arrays + tuple(getattr(mobject, name, None) for name in _VALUES)
+    """Everything cairo reads to draw one mobject (not its submobjects). It runs for every
+    still mobject before every frame, so a VMobject (nearly all of them) is read in one
+    expression; a mobject without points draws nothing, so its look is only that it has none
+    (it changes when points arrive)."""
+    m = mobject
+    if not len(m.points):
+        return ()
+    try:
+        return (m.points.tobytes(), m.fill_rgbas.tobytes(), m.stroke_rgbas.tobytes(),
+                m.background_stroke_rgbas.tobytes(), m.sheen_direction.tobytes(), m.stroke_width,
+                m.background_stroke_width, m.sheen_factor, m.joint_type, m.cap_style)
+    except AttributeError:      # not a VMobject: whichever of those it has
+        arrays = tuple(a.tobytes() if (a := getattr(m, name, None)) is not None else None for name in _ARRAYS)
+        return arrays + tuple(getattr(m, name, None) for name in _VALUES)
 
 
 def moving_from_first_animated(scene, animations) -> list[Mobject]:
