@@ -109,14 +109,23 @@ class Walk:
 def track(w: Walk, step: Optional[int]) -> None:
     """Show which of the five attention steps this beat is (None: put the tracker away). The
     old tracker goes before the new one comes, so the two never overlap."""
+    arrival = tracker_arrives(w, step)
+    if arrival:
+        w.play(*arrival, run_time=0.3)
+
+
+def tracker_arrives(w: Walk, step: Optional[int]) -> list[Animation]:
+    """The old tracker put away (played now), and the new one's FadeIn, to play with whatever
+    comes next; nothing when the tracker already shows `step`."""
     if step == (w.tracker.step if w.tracker is not None else None):
-        return
+        return []
     if w.tracker is not None:
         w.play(FadeOut(w.tracker), run_time=0.2)
         w.tracker = None
-    if step is not None:
-        w.tracker = StepTracker(step, STEPS, TRACKER)
-        w.play(FadeIn(w.tracker), run_time=0.3)
+    if step is None:
+        return []
+    w.tracker = StepTracker(step, STEPS, TRACKER)
+    return [FadeIn(w.tracker)]
 
 
 def labels_on_screen(scene, plane) -> list:
@@ -300,16 +309,18 @@ def _title_to_top(w: Walk) -> None:
     w.play(ReplacementTransform(big, w.chips), *[FadeOut(m) for m in extra], run_time=1.0)
 
 
-def quick_setup(w: Walk) -> None:
+def quick_setup(w: Walk, step: Optional[int] = None) -> None:
     """The phrase's chips and positioned vectors, straight away (for the explainer, which has
-    shown embeddings and positions already)."""
+    shown embeddings and positions already), with the step tracker at `step` arriving with
+    them: a phrase's stage is never the tracker alone."""
     t = w.trace
+    tracker = tracker_arrives(w, step)
     w.chips = ChipRow(t.tokens, w.colours, w.focus, CHIPS)
     w.plane = LivePlane(fit_view(t.positioned))
     w.ticks = tick_labels(w.plane, clear_of=t.positioned)
     w.positioned = [w.plane.vector(t.positioned[i], colour=w.colours[i]) for i in range(t.n)]
     labels = label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
-    w.play(FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
+    w.play(*tracker, FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
            *[FadeIn(l) for l in labels], run_time=1.0)
 
 
@@ -414,14 +425,18 @@ def projections(w: Walk, quick: bool = False) -> None:
     clear_panel(w)
     # one fixed view from here on, holding every vector the rest of the video draws; the first
     # time, the view widens while the plane transforms, so the focus is never a speck
-    if quick:
-        w.play(*[FadeOut(v.label) for v in w.positioned], run_time=0.5)
-        zoom(w, projection_points(t))
     ms, mo = matrix_pair(W_search, W_offer, size=24)
     mats = VGroup(ms, mo).arrange(RIGHT, buff=0.6)
     fit(mats, PROJECTION_MATRICES)
     table = ProjectionTable(t, w.colours)
-    w.play(FadeIn(ms), run_time=0.8)
+    if quick:           # the matrix and the table's header come in while the view widens, so the
+        points = projection_points(t)       # phrase's small arrows are not left alone on the plane
+        w.play(*[FadeOut(v.label) for v in w.positioned], FadeOut(w.ticks), run_time=0.5)
+        w.play(plane.zoom_to(fit_view(points)), FadeIn(ms), FadeIn(table.header), run_time=1.2)
+        w.ticks = tick_labels(plane, clear_of=points)
+        w.play(FadeIn(w.ticks), run_time=0.3)
+    else:
+        w.play(FadeIn(ms), run_time=0.8)
     for v in w.positioned:
         v.rides = False
     if not quick:       # "reshape the plane": the grid alone takes W_search's shape and back, once, as a preview
@@ -437,7 +452,6 @@ def projections(w: Walk, quick: bool = False) -> None:
         w.play(FadeIn(w.ticks), *[FadeIn(n) for n in named], *[v.animate.set_opacity(1.0) for v in w.positioned],
                run_time=0.3)
     if quick:
-        w.play(FadeIn(table.header), run_time=0.4)
         w.search.extend(_project_all(w, "search", table, quick=True))
     else:
         w.search.extend(_project_focus_first(w, ms, table))

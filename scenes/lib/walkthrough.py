@@ -59,8 +59,7 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
     # phrase's opening caption says it instead
     opening = WALKTHROUGH["title"].text(trace, script.narration, again=not first) + shared_note(trace)
     with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels):
-        track(w, 1)
-        quick_setup(w)
+        quick_setup(w, step=1)
         if first:
             w.say_next()                    # the word we follow, and where it may look
         # a later phrase asks where its attention goes while the arcs draw; its note on words
