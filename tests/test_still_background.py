@@ -87,3 +87,22 @@ def test_a_plain_scene_keeps_manims_renderer():
         assert isinstance(Stage().renderer, StillBackgroundRenderer)
         assert isinstance(Stage().renderer.camera, PathCachingCamera)
         assert type(ManimsOwn().renderer.camera) is Camera
+
+
+def test_the_path_cache_keeps_what_holds_still_and_drops_what_moved(monkeypatch):
+    """Two generations: an outline drawn every frame is traced once however many moving
+    outlines (each new every frame) pass through, and the cache never holds more than two
+    generations of paths."""
+    import cairo
+    import scenes.lib.path_cache as path_cache
+    monkeypatch.setattr(path_cache, "MAX_PATHS", 10)
+    camera = PathCachingCamera()
+    ctx = cairo.Context(cairo.ImageSurface(cairo.FORMAT_ARGB32, 64, 64))
+    still = Square()
+    traced = []
+    monkeypatch.setattr(Camera, "set_cairo_context_path", lambda self, c, m: (traced.append(m), c.new_path()))
+    for frame in range(100):
+        camera.set_cairo_context_path(ctx, still)
+        camera.set_cairo_context_path(ctx, Square().shift(0.01 * (frame + 1) * RIGHT))   # moved: a new outline
+        assert len(camera._paths) + len(camera._older) <= 2 * path_cache.MAX_PATHS
+    assert traced.count(still) == 1 and camera.paths_replayed == 99
