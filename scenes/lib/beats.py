@@ -13,7 +13,7 @@ from typing import Optional
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Circle, Circumscribe, Create, CurvedArrow, DashedLine,
                    Indicate, Line, MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc,
-                   VGroup, AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
+                   VGroup, VMobject, AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 from manim.utils.rate_functions import there_and_back
 
 from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
@@ -31,7 +31,7 @@ from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, Sof
                      angle_mark, box_of, fit, keep_words_readable,
                      matrix_pair, text, tick_labels, title_block, word)
 
-__all__ = ["BEATS", "Walk", "track", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
+__all__ = ["BEATS", "Walk", "track", "tracker_arrives", "rings_around", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
            "move_vector", "clear_panel", "panel_column", "zoom"]
 
 BEATS = Drawings(WALKTHROUGH)
@@ -126,6 +126,13 @@ def tracker_arrives(w: Walk, step: Optional[int]) -> list[Animation]:
         return []
     w.tracker = StepTracker(step, STEPS, TRACKER)
     return [FadeIn(w.tracker)]
+
+
+def rings_around(chips, positions) -> VMobject:
+    """The highlight ring around each chip at `positions` (one ring alone when there is one,
+    drawn as it always was; a group when words tie)."""
+    rings = [SurroundingRectangle(chips[j], color=style.HIGHLIGHT, buff=0.06) for j in positions]
+    return rings[0] if len(rings) == 1 else VGroup(*rings)
 
 
 def labels_on_screen(scene, plane) -> list:
@@ -940,9 +947,10 @@ def takeaway(w: Walk) -> None:
         line1 = _row(*focus_leans, *names)
         weight = NumberText(facts.winner_weight, size=44, colour=style.TEXT)
     else:               # a tie names every word that shares the top weight, and says "each"
-        joins = [", "] * (len(names) - 2) + [" and " if len(names) == 2 else ", and "]
-        tied = [m for name, join in zip(names, joins + [None]) for m in
-                ((name,) if join is None else (name, text(join.strip(), size=30, colour=style.MUTED)))]
+        tied = [names[0]]
+        for k, name in enumerate(names[1:], start=2):    # "typed and the", "a, b, and c"
+            join = "and" if len(names) == 2 else ("," if k < len(names) else ", and")
+            tied += [text(join, size=30, colour=style.MUTED), name]
         line1 = VGroup(_line(*focus_leans), _line(*tied)).arrange(DOWN, buff=0.25)
         weight = _line(NumberText(facts.winner_weight, size=44, colour=style.TEXT),
                        text("each", size=30, colour=style.MUTED))
@@ -954,8 +962,7 @@ def takeaway(w: Walk) -> None:
         parts.append(_row(text("next word:", size=26, colour=style.MUTED), text(t.predict, size=30)))
     column = VGroup(*parts).arrange(DOWN, buff=0.4)
     fit(column, Box(PANEL.cx, PANEL.cy, PANEL.w - 0.3, PANEL.h - 0.6))
-    rings = [SurroundingRectangle(w.chips[j], color=style.HIGHLIGHT, buff=0.06) for j in top]
-    ring = rings[0] if len(rings) == 1 else VGroup(*rings)
+    ring = rings_around(w.chips, top)
     # who it leans on while the first phrase is read, then the target and the next word with the rest;
     # narrated, the sentence comes in as it is said and the ring lands on the winner's name
     lead = w.until_said(t.tokens[win], after="leans most on")

@@ -25,7 +25,7 @@ from attnvid.story.wording import listed
 
 from . import style
 from .base import Drawings, NarratedScene
-from .beats import _row, grow, label_vectors, listening_arcs, panel_column
+from .beats import _row, grow, label_vectors, listening_arcs, panel_column, rings_around
 from .fading import FadeIn, FadeOut
 from .heads import play_two_heads
 from .layout import PANEL, PLANE, Box, fit_view
@@ -754,8 +754,7 @@ def recap(scene: NarratedScene, script: Script, traces) -> None:
             f = walk.focus_facts(t)
             colours = [style.word_colour(tok, m.embeddings) for tok in t.tokens]
             chips = ChipRow(t.tokens, colours, f.focus, Box(0, 0, 6.0, 0.8), size=28)
-            rings = [SurroundingRectangle(chips[j], color=style.HIGHLIGHT, buff=0.06) for j in f.top]
-            ring = rings[0] if len(rings) == 1 else VGroup(*rings)
+            ring = rings_around(chips, f.top)
             said = f"leans on {listed(t.tokens[j] for j in f.top)} ({f.winner_weight}{f.each})"
             if t.predict:
                 said += f" → {t.predict}" if f.target is None or f.target_wins else f", not {t.tokens[f.target]}"
