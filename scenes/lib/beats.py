@@ -370,22 +370,33 @@ def embeddings(w: Walk) -> None:
 
 # -- 3. positions -----------------------------------------------------------------------------
 
+class PositionedTable:
+    """Each word's embedding + its position = the vector attention works on, one row a word,
+    with a note under them for positions that land on one vector (from there on attention
+    cannot tell those words apart). The positions beat builds it row by row; a phrase's quick
+    set-up shows it whole, since step 1 is what it writes out."""
+
+    def __init__(self, w: Walk):
+        t = w.trace
+        self.heading = text("embedding + position = positioned", size=24, colour=style.MUTED)
+        words = [word(tok, size=26, colour=w.colours[i]) for i, tok in enumerate(t.tokens)]
+        self.embs = [NumberText(format_vector(t.embeddings[i]), size=26) for i in range(t.n)]
+        self.sums = [NumberText(f"+ {format_vector(t.positions[i])} = {format_vector(t.positioned[i])}", size=26)
+                     for i in range(t.n)]
+        self.shared = [text(" = ".join(t.tokens[i] for i in g) + ": one vector", size=24, colour=style.MUTED)
+                       for g in shared_vectors(t)]
+        rows = [_row(a, b, c, buff=0.2) for a, b, c in zip(words, self.embs, self.sums)]
+        self.column = panel_column([self.heading] + rows + self.shared, Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
+        self.words = keep_words_readable(self.column, words)
+
+
 @BEATS.draws("positions")
 def positions(w: Walk) -> None:
     """Each position vector goes tip to tail onto its word's arrow; the sum is what follows."""
     t = w.trace
     plane = w.plane
-    heading = text("embedding + position = positioned", size=24, colour=style.MUTED)
-    words = [word(tok, size=26, colour=w.colours[i]) for i, tok in enumerate(t.tokens)]
-    embs = [NumberText(format_vector(t.embeddings[i]), size=26) for i in range(t.n)]
-    sums = [NumberText(f"+ {format_vector(t.positions[i])} = {format_vector(t.positioned[i])}", size=26)
-            for i in range(t.n)]
-    # positions that land on one vector are marked: from here on attention cannot tell them apart
-    shared = [text(" = ".join(t.tokens[i] for i in g) + ": one vector", size=24, colour=style.MUTED)
-              for g in shared_vectors(t)]
-    column = panel_column([heading] + [_row(a, b, c, buff=0.2) for a, b, c in zip(words, embs, sums)] + shared,
-                          Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
-    words = keep_words_readable(column, words)
+    table = PositionedTable(w)
+    heading, words, embs, sums, shared = table.heading, table.words, table.embs, table.sums, table.shared
     old_heading, *old_rows = list(w.panel)
     # the old rows slide into the new layout first, so every row keeps one size
     w.play(ReplacementTransform(old_heading, heading),
@@ -412,8 +423,8 @@ def positions(w: Walk) -> None:
     plane.forget(*[s[0] for s in steps], *[s[1] for s in steps])
     w.positioned = [s[2] for s in steps]
     label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
-    w.panel = column
-    w.scene.add(column)
+    w.panel = table.column
+    w.scene.add(table.column)
 
 
 # -- 4. W_search and W_offer ------------------------------------------------------------------
