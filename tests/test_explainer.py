@@ -125,6 +125,26 @@ def test_the_shipped_explainer_builds_every_section_in_order(shipped):
     assert "No causal mask" not in opening("Brian typed cat into the") + opening("Is your warm black cat")
 
 
+def test_each_phrase_opens_with_step_one_written_out_beside_its_plane(shipped):
+    """While a phrase's opening caption is read (step 1 of 5, add positions), the panel beside
+    the plane holds that phrase's sums, each right after the embedding it adds to (so
+    redo_equations redoes them by hand), and the note on words that share a vector: the frame's
+    right half is not left empty while the caption talks about those numbers."""
+    from scenes.lib.layout import FRAME, PLANE
+    script = load_script(SCRIPTS / "explainer.yaml")
+    names = [n for n, _ in shipped.sections_opened]
+    for k, t in enumerate(script.shown_traces()):
+        strings = shipped.section_numbers[names.index(f"alignment phrase {k + 1}")]
+        for i in range(t.n):
+            total = f"+ {format_vector(t.positions[i])} = {format_vector(t.positioned[i])}"
+            assert strings[strings.index(total) - 1] == format_vector(t.embeddings[i]), total
+        panel = [box for name, box in shipped.rest_boxes[f"phrase: {t.text}"] if name == "panel"]
+        assert len(panel) == 1 and panel[0].inside(FRAME) and panel[0].left >= PLANE.right - 1e-6, panel
+    opening = shipped.rest_boxes["phrase: The cat sat on the"]       # the first phrase: the table itself
+    (panel,) = [box for name, box in opening if name == "panel"]
+    assert panel.w >= 0.6 * (FRAME.right - PLANE.right), panel
+
+
 def said_in(scene, beat: str, occurrence: int = 0) -> str:
     """Everything the captions said during a beat (its phrases, joined)."""
     spans = [(start, end) for name, start, end in scene.beats_played if name == beat]

@@ -8,12 +8,12 @@ registry (attnvid.story.WALKTHROUGH) gives its beat.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 from manim import (DOWN, LEFT, ORIGIN, RIGHT, UP, Animation, Circle, Circumscribe, Create, CurvedArrow, DashedLine,
                    Indicate, Line, MathTex, ReplacementTransform, SurroundingRectangle, Text, UpdateFromAlphaFunc,
-                   VGroup, VMobject, AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
+                   Mobject, VGroup, VMobject, AnimationGroup, LaggedStart, GrowFromEdge, FadeTransform)
 from manim.utils.rate_functions import there_and_back
 
 from attnmath import PhraseTrace, format_number, format_vector, format_weights, geometry
@@ -31,7 +31,7 @@ from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, Sof
                      angle_mark, box_of, fit, keep_words_readable,
                      matrix_pair, text, tick_labels, title_block, word)
 
-__all__ = ["BEATS", "Walk", "track", "tracker_arrives", "rings_around", "quick_setup", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
+__all__ = ["BEATS", "Walk", "track", "tracker_arrives", "rings_around", "quick_setup", "PositionedTable", "fade_panel", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
            "move_vector", "clear_panel", "panel_column", "zoom"]
 
 BEATS = Drawings(WALKTHROUGH)
@@ -203,9 +203,14 @@ def move_vector(plane: LivePlane, vec: PlaneVector, start, end, **kw) -> Animati
 
 def clear_panel(w: Walk, run_time: float = 0.6) -> None:
     if len(w.panel):
-        w.play(FadeOut(w.panel), run_time=run_time)
-        w.scene.remove(w.panel)
-    w.panel = VGroup()
+        w.play(*fade_panel(w), run_time=run_time)
+
+
+def fade_panel(w: Walk) -> list[Animation]:
+    """The panel's FadeOut, to play with other animations (none when the panel is empty); the
+    Walk holds an empty panel from here on. FadeOut removes it from the scene when it ends."""
+    panel, w.panel = w.panel, VGroup()
+    return [FadeOut(panel)] if len(panel) else []
 
 
 def panel_column(rows, box: Box, buff: float = 0.16) -> VGroup:
@@ -267,10 +272,12 @@ def title(w: Walk) -> None:
     w.title_card = (big, [m for m in (heading, predict, follow, arcs) if m is not None])
 
 
-def listen(w: Walk, chips: ChipRow, below: bool = False, lit: Optional[list[int]] = None) -> VGroup:
+def listen(w: Walk, chips: ChipRow, below: bool = False, lit: Optional[list[int]] = None,
+           lit_too: Sequence[Mobject] = ()) -> VGroup:
     """Arcs from the focus chip to the words it may listen to: first the earlier words, then
     (no mask) the later ones, with the caption's phrase that says so. With only earlier words
-    and a note to follow, the note comes with the chips it is about lit (`lit`, else all)."""
+    and a note to follow, the note comes with the chips it is about lit (`lit`, else all), and
+    `lit_too` with them (the table rows the note is about)."""
     t, f = w.trace, w.focus
     seen = [j for j in range(t.n) if t.visible[f, j] and j != f]
     height = 0.22 if below else 0.4
@@ -286,7 +293,8 @@ def listen(w: Walk, chips: ChipRow, below: bool = False, lit: Optional[list[int]
             w.say_next()
             (run_time,) = w.stretched([1.0], this_phrase=True, after=0.5)
             chosen = chips.chips if lit is None else [chips[j] for j in lit]
-            w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in chosen], run_time=run_time)
+            w.play(*[Indicate(c, color=style.HIGHLIGHT, scale_factor=1.06) for c in [*chosen, *lit_too]],
+                   run_time=run_time)
     if len(ahead):                  # no mask: the words after it too, as the caption says so
         w.say_next()
         (run_time,) = w.stretched([0.6 + 0.35 * len(ahead)], after=0.5, this_phrase=True)
@@ -316,10 +324,12 @@ def _title_to_top(w: Walk) -> None:
     w.play(ReplacementTransform(big, w.chips), *[FadeOut(m) for m in extra], run_time=1.0)
 
 
-def quick_setup(w: Walk, step: Optional[int] = None) -> None:
+def quick_setup(w: Walk, step: Optional[int] = None) -> PositionedTable:
     """The phrase's chips and positioned vectors, straight away (for the explainer, which has
     shown embeddings and positions already), with the step tracker at `step` arriving with
-    them: a phrase's stage is never the tracker alone."""
+    them: a phrase's stage is never the tracker alone. Beside the plane, step 1 written out
+    for this phrase (PositionedTable): the sums a viewer can redo, and which words share a
+    vector, while the opening caption says so."""
     t = w.trace
     tracker = tracker_arrives(w, step)
     w.chips = ChipRow(t.tokens, w.colours, w.focus, CHIPS)
@@ -327,8 +337,11 @@ def quick_setup(w: Walk, step: Optional[int] = None) -> None:
     w.ticks = tick_labels(w.plane, clear_of=t.positioned)
     w.positioned = [w.plane.vector(t.positioned[i], colour=w.colours[i]) for i in range(t.n)]
     labels = label_vectors(w.scene, w.plane, w.positioned, t.tokens, w.colours)
+    table = PositionedTable(w)
+    w.panel = table.column
     w.play(*tracker, FadeIn(w.chips), FadeIn(w.plane), FadeIn(w.ticks), *[FadeIn(v) for v in w.positioned],
-           *[FadeIn(l) for l in labels], run_time=1.0)
+           *[FadeIn(l) for l in labels], FadeIn(w.panel), run_time=1.0)
+    return table
 
 
 # -- 2. embeddings ----------------------------------------------------------------------------
@@ -440,7 +453,8 @@ def projections(w: Walk, quick: bool = False) -> None:
     t, f = w.trace, w.focus
     plane = w.plane
     W_search, W_offer = w.model.W_search, w.model.W_offer
-    clear_panel(w)
+    if not quick:                       # quick: the panel goes with the labels, below
+        clear_panel(w)
     # one fixed view from here on, holding every vector the rest of the video draws; the first
     # time, the view widens while the plane transforms, so the focus is never a speck
     ms, mo = matrix_pair(W_search, W_offer, size=24)
@@ -449,7 +463,7 @@ def projections(w: Walk, quick: bool = False) -> None:
     table = ProjectionTable(t, w.colours)
     if quick:           # the matrix and the table's header come in while the view widens, so the
         points = projection_points(t)       # phrase's small arrows are not left alone on the plane
-        w.play(*[FadeOut(v.label) for v in w.positioned], FadeOut(w.ticks), run_time=0.5)
+        w.play(*[FadeOut(v.label) for v in w.positioned], FadeOut(w.ticks), *fade_panel(w), run_time=0.5)
         w.play(plane.zoom_to(fit_view(points)), FadeIn(ms), FadeIn(table.header), run_time=1.2)
         w.ticks = tick_labels(plane, clear_of=points)
         w.play(FadeIn(w.ticks), run_time=0.3)

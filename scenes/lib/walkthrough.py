@@ -58,14 +58,15 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
     # the positions beat, which says which positions share a vector, is not played here: the
     # phrase's opening caption says it instead
     opening = WALKTHROUGH["title"].text(trace, script.narration, again=not first) + shared_note(trace)
-    with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.labels):
-        quick_setup(w, step=1)
+    with scene.beat(f"phrase: {trace.text}", opening, section=False, labels=w.rest_labels):
+        table = quick_setup(w, step=1)
         if first:
             w.say_next()                    # the word we follow, and where it may look
         # a later phrase asks where its attention goes while the arcs draw; its note on words
-        # sharing a vector comes with those words lit
+        # sharing a vector comes with those words lit, their sums and the table's note too
         shared = [i for group in shared_vectors(trace) for i in group]
-        arcs = listen(w, w.chips, below=True, lit=shared or None)
+        arcs = listen(w, w.chips, below=True, lit=shared or None,
+                      lit_too=[table.sums[i] for i in shared] + table.shared)
         if len(arcs.family_members_with_points()):
             w.play(FadeOut(arcs), run_time=0.4)
         if not first:
