@@ -31,7 +31,7 @@ from .pieces import (ChipRow, LivePlane, NumberText, PlaneVector, ScoreGrid, Sof
                      angle_mark, box_of, fit, keep_words_readable,
                      matrix_pair, text, tick_labels, title_block, word)
 
-__all__ = ["BEATS", "Walk", "track", "tracker_arrives", "rings_around", "quick_setup", "PositionedTable", "fade_panel", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
+__all__ = ["BEATS", "Walk", "track", "tracker_arrives", "rings_around", "quick_setup", "PositionedTable", "fade_panel", "table_rows", "label_vectors", "labels_on_screen", "vectors_on_screen", "grow",
            "move_vector", "clear_panel", "panel_column", "zoom"]
 
 BEATS = Drawings(WALKTHROUGH)
@@ -223,6 +223,21 @@ def _row(*parts, buff: float = 0.22) -> VGroup:
     return VGroup(*parts).arrange(RIGHT, buff=buff)
 
 
+def table_rows(cells: Sequence[Sequence[Mobject]], buff: float = 0.22) -> list[VGroup]:
+    """Rows of cells laid out as a table: each column's cells share one left edge, its width
+    the widest cell's, so a column of numbers reads straight down (rows laid out one by one
+    leave it ragged after words of different widths). Stack the rows with their left edges
+    aligned (panel_column) and the columns stay aligned."""
+    rows = [_row(*r, buff=buff) for r in cells]
+    widths = [max(r[k].width for r in rows) for k in range(len(rows[0]))]
+    lefts = np.cumsum([0.0] + [w + buff for w in widths[:-1]])
+    for r in rows:
+        x0 = r[0].get_left()[0]
+        for cell, left in zip(r, lefts):
+            cell.shift((x0 + left - cell.get_left()[0]) * RIGHT)
+    return rows
+
+
 def projection_points(t: PhraseTrace) -> np.ndarray:
     """What the projection and score beats draw: positioned, search and offer vectors."""
     return np.vstack([t.positioned, t.search, t.offer])
@@ -360,8 +375,8 @@ def embeddings(w: Walk) -> None:
     vecs = [w.plane.vector(t.embeddings[i], colour=w.colours[i]) for i in range(t.n)]
     labels = label_vectors(w.scene, w.plane, vecs, t.tokens, w.colours)
     w.positioned = vecs
-    rows = [_row(word(tok, size=26, colour=w.colours[i]), NumberText(format_vector(t.embeddings[i]), size=26))
-            for i, tok in enumerate(t.tokens)]
+    rows = table_rows([(word(tok, size=26, colour=w.colours[i]), NumberText(format_vector(t.embeddings[i]), size=26))
+                       for i, tok in enumerate(t.tokens)])
     heading = text("embedding of each word", size=24, colour=style.MUTED)
     w.panel = panel_column([heading] + rows, Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
     keep_words_readable(w.panel, [r[0] for r in rows])
@@ -398,7 +413,7 @@ class PositionedTable:
                      for i in range(t.n)]
         self.shared = [text(" = ".join(t.tokens[i] for i in g) + ": one vector", size=24, colour=style.MUTED)
                        for g in shared_vectors(t)]
-        rows = [_row(a, b, c, buff=0.2) for a, b, c in zip(words, self.embs, self.sums)]
+        rows = table_rows(list(zip(words, self.embs, self.sums)), buff=0.2)
         self.column = panel_column([self.heading] + rows + self.shared, Box(PANEL.cx, PANEL.cy + 0.6, PANEL.w, PANEL.h - 1.2))
         self.words = keep_words_readable(self.column, words)
 

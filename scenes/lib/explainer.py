@@ -25,7 +25,7 @@ from attnvid.story.wording import listed
 
 from . import style
 from .base import Drawings, NarratedScene
-from .beats import _row, grow, label_vectors, listening_arcs, panel_column, rings_around
+from .beats import _row, grow, label_vectors, listening_arcs, panel_column, rings_around, table_rows
 from .fading import FadeIn, FadeOut
 from .heads import play_two_heads
 from .layout import PANEL, PLANE, Box, fit_view
@@ -96,7 +96,7 @@ def embeddings(scene: NarratedScene, script: Script, traces) -> None:
     plane, ticks = _board(vecs)
     arrows = [plane.vector(v, colour=c, width=4) for v, c in zip(vecs, colours)]
     labels = label_vectors(scene, plane, arrows, words, colours, size=20)
-    rows = [_row(word(w, size=24, colour=c), NumberText(format_vector(v), size=24)) for w, v, c in zip(words, vecs, colours)]
+    rows = table_rows([(word(w, size=24, colour=c), NumberText(format_vector(v), size=24)) for w, v, c in zip(words, vecs, colours)])
     half = (len(rows) + 1) // 2
     cols = VGroup(VGroup(*rows[:half]).arrange(DOWN, aligned_edge=LEFT, buff=0.14),
                   VGroup(*rows[half:]).arrange(DOWN, aligned_edge=LEFT, buff=0.14)).arrange(RIGHT, buff=0.5, aligned_edge=UP)
@@ -312,10 +312,11 @@ def positions_needed(scene: NarratedScene, script: Script, traces) -> None:
 
     def table(t):
         head = text(" ".join(t.tokens), size=30)
-        rows = [_row(word(tok, size=24, colour=style.word_colour(tok, script.model.embeddings)),
-                     NumberText(format_vector(t.embeddings[i]), size=24),
-                     text("→", size=24, colour=style.MUTED),
-                     NumberText(format_vector(t.outputs[i]), size=24, colour=style.OUTPUT)) for i, tok in enumerate(t.tokens)]
+        rows = table_rows([(word(tok, size=24, colour=style.word_colour(tok, script.model.embeddings)),
+                            NumberText(format_vector(t.embeddings[i]), size=24),
+                            text("→", size=24, colour=style.MUTED),
+                            NumberText(format_vector(t.outputs[i]), size=24, colour=style.OUTPUT))
+                           for i, tok in enumerate(t.tokens)])
         return VGroup(head, *rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
 
     clear_stage(scene)
@@ -356,8 +357,8 @@ def positional_encodings(scene: NarratedScene, script: Script, traces) -> None:
     word_vec.label = word(key, size=22, colour=colour)
     label_vectors(scene, plane, [word_vec], [key], [colour])
     raw = [plane.vector(p, colour=style.TEXT, width=3, tip=0.12) for p in pos]
-    rows = [_row(text(f"position {i}", size=24, colour=style.MUTED), NumberText(format_vector(p), size=24),
-                 NumberText(f"→ {key} {format_vector(base + p)}", size=24)) for i, p in enumerate(pos)]
+    rows = table_rows([(text(f"position {i}", size=24, colour=style.MUTED), NumberText(format_vector(p), size=24),
+                        NumberText(f"→ {key} {format_vector(base + p)}", size=24)) for i, p in enumerate(pos)])
     panel_column(rows, Box(PANEL.cx, PANEL.cy, PANEL.w, PANEL.h - 0.6))
     scene.play(FadeIn(plane), FadeIn(ticks), FadeIn(word_vec), FadeIn(word_vec.label), run_time=scene.t(0.8))
     scene.play(LaggedStart(*[FadeIn(r) for r in raw], lag_ratio=0.2),
@@ -401,9 +402,9 @@ def phrases_positioned(scene: NarratedScene, script: Script, traces) -> None:
     blocks = []
     for k, t in enumerate(traces):
         lines = [text(f"{k + 1}. {t.text}", size=22, colour=style.TEXT)]
-        lines += [_row(word(tok, size=20, colour=style.word_colour(tok, script.model.embeddings)),
-                       NumberText(format_vector(t.positioned[i]), size=20))
-                  for i, tok in enumerate(t.tokens)]
+        lines += table_rows([(word(tok, size=20, colour=style.word_colour(tok, script.model.embeddings)),
+                              NumberText(format_vector(t.positioned[i]), size=20))
+                             for i, tok in enumerate(t.tokens)])
         blocks.append(VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
     grid = VGroup(*blocks).arrange(RIGHT, buff=0.22, aligned_edge=UP)
     fit(grid, Box(PANEL.cx, PANEL.cy, PANEL.w + 0.25, PANEL.h - 0.4))
