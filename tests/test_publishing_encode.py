@@ -53,6 +53,14 @@ def test_previews_keep_manims_encoder_settings(quality):
     assert "--encoder-option" not in flags and flags[:len(QUALITY_FLAGS[quality])] == list(QUALITY_FLAGS[quality])
 
 
+def test_one_encoder_in_flight_at_1080p_two_for_previews():
+    """A second 1080p encoder in flight holds ~290 MiB, over the 1 GiB a process may use; a
+    preview's encoders are small, and overlapping them with drawing pays (docs/performance.md)."""
+    inflight = lambda flags: int(flags[flags.index("--max-inflight-encoders") + 1])
+    assert inflight(manim_flags("p")) == inflight(manim_flags("p", transparent=True)) == 1
+    assert inflight(manim_flags("l")) == inflight(manim_flags("h")) == 2
+
+
 def test_a_transparent_render_gets_no_h264_options():
     assert "--transparent" in manim_flags("p", transparent=True)
     assert "--encoder-option" not in manim_flags("p", transparent=True)

@@ -28,12 +28,16 @@ QUALITY_FLAGS = {"l": ("-ql",), "m": ("-qm",), "h": ("-qh",), "k": ("-qk",), "p"
 PUBLISHING_ENCODER = ("--encoder-option", "preset=veryfast", "--encoder-option", "crf=20")
 # Encode a finished play's clip while the next play is drawn (manim waits for each by default).
 OVERLAPPED_ENCODING = ("--max-inflight-encoders", "2")
+# ... but not at the publishing quality: there the second encoder in flight (a 1080p x264
+# encoder, its lookahead and its frame queue) holds ~290 MiB, and with `--jobs 2` on two cores
+# the other process draws while this one waits (docs/performance.md, "One encoder at 1080p").
+PUBLISHING_ENCODING = ("--max-inflight-encoders", "1")
 
 
 def manim_flags(quality: str, transparent: bool = False) -> list[str]:
     """The flags `attnvid render` gives manim for a quality: the resolution and frame rate, the
-    overlapped encoding, and for publishing (H.264, not the transparent .mov) the faster preset."""
-    flags = [*QUALITY_FLAGS[quality], *OVERLAPPED_ENCODING]
+    encoders in flight, and for publishing (H.264, not the transparent .mov) the faster preset."""
+    flags = [*QUALITY_FLAGS[quality], *(PUBLISHING_ENCODING if quality == "p" else OVERLAPPED_ENCODING)]
     if transparent:
         flags.append("--transparent")
     elif quality == "p":
