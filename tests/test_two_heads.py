@@ -180,3 +180,14 @@ def test_every_number_the_scene_shows_is_a_shown_traces(scene, data):
             allowed |= {f"{format_vector(t.search[i])} · {format_vector(t.offer[j])} = {t.scores[i, j]:.2f}"
                         for i in range(t.n) for j in range(t.n)}
     assert set(scene.numbers_shown) <= allowed, set(scene.numbers_shown) - allowed
+
+
+def test_the_two_heads_score_tables_start_on_one_line(data):
+    """Only one head's scores are all below 0 and get a note under them: both tables still hang
+    from one top edge, their header words on one line, not centred at two heights."""
+    from scenes.lib import style
+    from scenes.lib.heads import COLUMNS, _HeadColumn
+    colour = lambda tok: style.word_colour(tok, data.script.model.embeddings)
+    one, two = [_HeadColumn(view, box, colour) for view, box in zip(data.views, COLUMNS)]
+    assert len(one.rows) != len(two.rows)               # the shipped heads: one note, so the case holds
+    assert one.rows.get_top()[1] == pytest.approx(two.rows.get_top()[1], abs=1e-6)

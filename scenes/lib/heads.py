@@ -163,7 +163,10 @@ class _HeadColumn:
         if t.scores[f, top] < 0:      # said where it is true: softmax compares, the sign does not matter
             parts.append(text(f"every score is below 0; the largest, {t.scores[f, top]:.2f}, still gets the most",
                               size=17, colour=style.MUTED))
-        self.rows = fit(VGroup(*parts).arrange(DOWN, buff=0.12), Box(box.cx, region.bottom - 0.2 - 1.05, box.w - 0.4, 2.0))
+        rows_box = Box(box.cx, region.bottom - 0.2 - 1.05, box.w - 0.4, 2.0)
+        # hung from the box's top, so the two heads' tables start on one line even when only
+        # one of them has a note under it
+        self.rows = fit(VGroup(*parts).arrange(DOWN, buff=0.12), rows_box).align_to([0, rows_box.top, 0], UP)
         self.marks = VGroup()
 
     def mark(self, j: int):
