@@ -80,10 +80,12 @@ def test_every_beat_a_section_plays_says_words_its_cache_key_reads(shipped):
             assert marker not in WALKTHROUGH[part].text(trace, {part: marker}, again=True)
             continue
         assert part in narration_read_by(shot), (shot, name)
-    # each phrase's shot plays the beats the registry lists for it (narration_read_by reads them)
+    # each phrase's shots play the beats the registry lists for it, one each (narration_read_by reads them)
     for shot in shots.values():
         if shot.phrase is not None:
-            assert played[shot.name] == list(phrase_beats(shot.phrase == 0)), shot
+            assert played[shot.name] == list(shot.beats), shot
+    for k in range(len(script.phrases)):
+        assert [b for s in shots.values() if s.phrase == k for b in s.beats] == list(phrase_beats(k == 0))
 
 
 def test_the_shipped_explainer_builds_every_section_in_order(shipped):
@@ -257,23 +259,58 @@ def test_sections_the_cache_keeps_across_phrase_edits_really_ignore_the_phrases(
     assert all(numbers for numbers, _ in seen[0][:1])     # it did compare something
 
 
-def test_a_phrase_shot_shows_the_same_whatever_the_other_phrases(monkeypatch, tmp_path, write):
-    """The section cache keys each phrase's shot of the alignment by the model and that phrase
-    (and whether it is first): drawn alone, as attnvid render draws it, it shows the same
+def phrase_shots(sections, phrase_count: int, k: int) -> list[int]:
+    """The indices of phrase k's shots (one per beat) among an explainer's sections."""
+    from attnvid.story import explainer_shots
+    return [i for i, s in enumerate(explainer_shots(sections, phrase_count)) if s.phrase == k]
+
+
+def test_a_phrases_shots_show_the_same_whatever_the_other_phrases(monkeypatch, tmp_path, write):
+    """The section cache keys each phrase's shots of the alignment by the model and that phrase
+    (and whether it is first): drawn alone, as attnvid render draws them, they show the same
     numbers and captions when the other phrase changes."""
-    def shot(name, phrases, index):
+    def shot(name, phrases, k):
         path = write(name, f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\nphrases:\n"
                            + "".join(f"  - {p}\n" for p in phrases) + "sections: [alignment]\n")
-        monkeypatch.setenv(ATTN_SECTIONS, str(index))
+        drawn = phrase_shots(("alignment",), 2, k)
+        monkeypatch.setenv(ATTN_SECTIONS, ",".join(map(str, drawn)))
         scene = build(explainer_class(monkeypatch, path), tmp_path / f"media-{name}")
-        assert [n for n, _ in scene.sections_opened][index] == f"alignment phrase {index}"
-        return scene.section_numbers[index], [c[3] for c in scene.cues if c[0] == index]
+        assert [n for n, _ in scene.sections_opened][drawn[0]] == f"alignment phrase {k + 1}"
+        return ([scene.section_numbers.get(i) for i in drawn],
+                [[c[3] for c in scene.cues if c[0] == i] for i in drawn])
     cat, your, brian = "The cat sat on the", "Is your warm black cat", "Brian typed cat into the"
-    first = shot("a.yaml", [cat, your], 1)
-    assert first == shot("b.yaml", [cat, brian], 1) and first[0]
-    second = shot("c.yaml", [cat, your], 2)
-    assert second == shot("d.yaml", [brian, your], 2) and second[0]
+    first = shot("a.yaml", [cat, your], 0)
+    assert first == shot("b.yaml", [cat, brian], 0) and first[0][0]
+    second = shot("c.yaml", [cat, your], 1)
+    assert second == shot("d.yaml", [brian, your], 1) and second[0][0]
     assert second != first
+
+
+def test_a_process_drawing_from_a_phrases_later_beat_replays_that_phrase_alone_and_shows_the_same(
+        monkeypatch, tmp_path, write):
+    """Two processes can cut the alignment between two beats of a phrase: one drawing from the
+    second phrase's softmax on plays that phrase's title and scores without frames (their
+    picture is what softmax goes on from) and nothing of the first phrase, and shows exactly
+    what the whole run shows: the same numbers, captions and run times (so as many frames)."""
+    from attnvid.story import explainer_shots
+    sections = ("alignment", "weighted_average")
+    path = write("two.yaml", f"model: {SCRIPTS / 'model.yaml'}\nmask: causal\nphrases:\n"
+                             "  - The cat sat on the\n  - Is your warm black cat\n"
+                             f"sections: [{', '.join(sections)}]\n")
+    names = [s.name for s in explainer_shots(sections, 2)]
+    softmax = names.index("alignment phrase 2: softmax")
+    drawn = range(softmax, len(names))
+    whole = build(explainer_class(monkeypatch, path), tmp_path / "whole")
+    monkeypatch.setenv(ATTN_SECTIONS, ",".join(map(str, drawn)))
+    part = build(explainer_class(monkeypatch, path), tmp_path / "part")
+    assert [n for n, _ in part.sections_opened] == names
+    ran = {s for s, _ in part.run_times}
+    assert ran == set(range(names.index("alignment phrase 2"), len(names)))   # phrase 1 never ran
+    for i in drawn:
+        assert part.section_numbers.get(i) == whole.section_numbers.get(i)
+        assert [c[3] for c in part.cues if c[0] == i] == [c[3] for c in whole.cues if c[0] == i]
+        assert [t for s, t in part.run_times if s == i] == [t for s, t in whole.run_times if s == i]
+    assert part.section_numbers.get(softmax)
 
 
 def test_a_process_drawing_later_sections_plays_only_the_one_before_and_shows_the_same(monkeypatch, tmp_path,

@@ -29,14 +29,14 @@ def edited(write, old, new, name="explainer.yaml"):
 
 
 def test_editing_a_phrase_keeps_the_shots_that_never_read_it(write):
-    """Each phrase of the alignment is a shot of its own that reads the model and that phrase:
-    editing the third phrase redraws its shot, and the sections that read every phrase, but
-    not the first two phrases' shots."""
+    """Each beat of each phrase of the alignment is a shot of its own that reads the model and
+    that phrase: editing the third phrase redraws its shots, and the sections that read every
+    phrase, but not the first two phrases' shots."""
     path = edited(write, "Is your warm black cat", "Is your warm black cat", "a.yaml")
     before = keys(path)
     after = keys(edited(write, "Is your warm black cat", "Is your black warm cat", "b.yaml"))
     shots = plan_video(path).shots
-    assert [s.name for s in shots if s.phrase is not None] == [f"alignment phrase {k}" for k in (1, 2, 3)]
+    assert [s.name for s in shots if s.phrase is not None and s.fresh] == [f"alignment phrase {k}" for k in (1, 2, 3)]
 
     def reads_it(shot):
         return shot.phrase == 2 if shot.phrase is not None else "phrases" in PARTS[shot.section].reads
@@ -91,10 +91,13 @@ def with_narration(write, name, narration: dict) -> dict:
     ("dot_product", {"dot_product", "positions_needed"}),            # it, and the one that replaces its caption
     ("recap", {"recap"}),
     # a walkthrough beat the alignment's first phrase says (the later ones say a shorter caption
-    # of ours instead), and the phrase after it, which replaces its last caption
-    ("softmax", {"alignment phrase 1", "alignment phrase 2"}),
-    # a beat every phrase says, and what follows the last one
-    ("takeaway", {"alignment phrase 1", "alignment phrase 2", "alignment phrase 3", "three_partners"}),
+    # of ours instead), the beats that go on from it, and the phrase after, which replaces the
+    # phrase's last caption
+    ("softmax", {"alignment phrase 1: softmax", "alignment phrase 1: weighted_sum", "alignment phrase 1: takeaway",
+                 "alignment phrase 2"}),
+    # a beat every phrase says, the next phrase after each, and what follows the last one
+    ("takeaway", {"alignment phrase 1: takeaway", "alignment phrase 2", "alignment phrase 2: takeaway",
+                  "alignment phrase 3", "alignment phrase 3: takeaway", "three_partners"}),
     ("alignment", {"alignment", "alignment phrase 1"}),               # the roadmap, and the first phrase after it
     # a walkthrough beat's name, but the explainer's section in a script of several phrases
     # (the alignment does not play the walkthrough's embeddings beat)

@@ -139,8 +139,9 @@ def section_keys(video: Video, script: Script, quality: str, transparent: bool, 
     for i, name in enumerate(video.sections):
         if video.independent_sections:
             before, position = (video.sections[i - 1] if i else None), None
-            # its own words, and the previous section's (whose last caption it replaces)
-            said = {**says(i - 1), **says(i)}
+            # its own words, and those of every shot it goes on from (Video.replay_from): the
+            # section before (whose last caption it replaces), or its phrase's earlier beats
+            said = {k: v for j in range(video.replay_from(i), i + 1) for k, v in says(j).items()}
         else:
             # a walkthrough beat depends on every beat before it, so on all of them
             before, position = list(video.sections[:i]), i

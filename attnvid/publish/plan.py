@@ -5,8 +5,9 @@ A script with one phrase is a phrase walkthrough (scenes/phrase.py, eight sectio
 beat); a script with several phrases is the full explainer (scenes/explainer.py, the sections
 its `sections:` list names, as shots: the alignment's phrases are sections of their own).
 Sections are cut into contiguous runs, one per process: a process that renders a later run
-must still play the earlier sections (skipped, no frames) to set the stage, so later runs are
-made shorter to even out the work.
+must still play earlier sections (skipped, no frames) to set the stage (a walkthrough's every
+beat before it; the explainer's back to the last shot that clears the stage, registry.replay_from),
+so later runs are made shorter to even out the work.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..problems import Problem, ScriptError, Where
 from ..script import ModelFile, Script, check_drawable, load
-from ..story import WALKTHROUGH, Shot, explainer_shots
+from ..story import WALKTHROUGH, Shot, explainer_shots, replay_from
 
 # Playing a section without drawing frames (to reach a later one) costs about this share of
 # rendering it: CatSat's skipped build takes 6 s of its 23 s render at -ql (docs/performance.md).
@@ -45,6 +46,14 @@ class Video:
         section (alignment's phrases join its own shot), or itself."""
         return tuple(s.section for s in self.shots) if self.shots else self.sections
 
+    def replay_from(self, index: int) -> int:
+        """The first section a process drawing sections from `index` on must play (without
+        frames up to `index`): a walkthrough's first (its beats build up), the explainer's last
+        shot that clears the stage before the picture `index` starts from."""
+        if self.shots:
+            return replay_from(self.shots, index)
+        return index - 1 if self.independent_sections and index else 0
+
 
 def _scene_file(module: str) -> Path:
     spec = importlib.util.find_spec("scenes")
@@ -70,20 +79,23 @@ def plan_video(path) -> Video:
                  script=script, shots=shots)
 
 
-def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False) -> list[range]:
+def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False,
+          replayed: list[float] | None = None) -> list[range]:
     """Cut sections (with estimated render costs `weights`) into at most `parts` contiguous
     runs minimising the slowest process, where a run starting at section a also pays
-    skip_cost x the cost of the sections before a (of section a-1 alone when sections are
-    independent). Exact (dynamic programming over cut points)."""
+    skip_cost x replayed[a], the cost of what it must play before a: by default every section
+    before a (of section a-1 alone when sections are independent). Exact (dynamic programming
+    over cut points)."""
     n = len(weights)
     parts = max(1, min(parts, n))
     prefix = [0.0]
     for w in weights:
         prefix.append(prefix[-1] + w)
+    if replayed is None:
+        replayed = [(weights[a - 1] if a else 0.0) if independent else prefix[a] for a in range(n)]
 
     def cost(a, b):
-        replayed = (prefix[a] - prefix[a - 1] if a else 0.0) if independent else prefix[a]
-        return skip_cost * replayed + prefix[b] - prefix[a]
+        return skip_cost * replayed[a] + prefix[b] - prefix[a]
 
     # best[k][b]: the smallest possible slowest run covering sections [0, b) with k runs
     inf = float("inf")
@@ -103,6 +115,14 @@ def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, indepe
         runs.append(range(a, b))
         b, k = a, k - 1
     return runs[::-1]
+
+
+def split_video(video: Video, weights: list[float], missing: list[int], parts: int) -> list[list[int]]:
+    """Cut a video's missing sections (indices; `weights` are every section's) into runs, one
+    per process, each paying for what it replays (Video.replay_from, cached sections too)."""
+    replayed = [sum(weights[video.replay_from(i):i]) for i in missing]
+    runs = split([weights[i] for i in missing], parts, replayed=replayed)
+    return [[missing[k] for k in run] for run in runs]
 
 
 def processes_per_video(videos: int, jobs: int) -> int:

@@ -23,7 +23,7 @@ from ..story.length import estimated_shot_seconds
 from . import guard, media, pages, process
 from .bundle import Bundle
 from .cache import SectionCache, code_version, section_keys, voice_key
-from .plan import Video, plan_video, processes_per_video, split
+from .plan import Video, plan_video, processes_per_video, split_video
 from .records import STAGING, Manifest, write_atomic
 from .worker import Clip, RenderError, render_sections
 
@@ -111,9 +111,7 @@ class Renderer:
         for j in jobs:
             missing = [i for i in range(len(j.video.sections)) if i not in j.cached]
             weights = self._weights(j.video)
-            j.runs = [[missing[k] for k in run] for run in split([weights[i] for i in missing], per_video,
-                                                                 independent=j.video.independent_sections)] \
-                if missing else []
+            j.runs = split_video(j.video, weights, missing, per_video) if missing else []
             j.task = self.progress.add_task(j.video.name, total=len(j.video.sections) + self.POST_STEPS,
                                             completed=len(j.cached), status="waiting")
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from .captions import phrases, reading_seconds
-from .registry import (EXPLAINER, PLACEHOLDER, PLAYS_BEATS_OF, WALKTHROUGH, Part, Shot, explainer_shots,
-                       phrase_beats)
+from .registry import EXPLAINER, PLACEHOLDER, PLAYS_BEATS_OF, WALKTHROUGH, Part, Shot, explainer_shots
 
 __all__ = ["PART_FLOOR", "PLACEHOLDER_CHARS", "estimated_seconds", "estimated_shot_seconds"]
 
@@ -41,9 +40,8 @@ def _shot_parts(shot: Shot) -> Iterable[tuple[Part, bool]]:
         if shot.section in PLAYS_BEATS_OF:
             yield from ((p, False) for p in PLAYS_BEATS_OF[shot.section])
         return
-    # a phrase of the alignment, the later ones shorter
-    first = shot.phrase == 0
-    yield from ((WALKTHROUGH[b], not first) for b in phrase_beats(first))
+    # beats of a phrase of the alignment, the later phrases' shorter
+    yield from ((WALKTHROUGH[b], shot.phrase > 0) for b in shot.beats)
 
 
 def _parts_played(sections: Iterable[str], phrase_count: int) -> Iterable[tuple[Part, bool]]:

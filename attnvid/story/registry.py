@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 from . import explainer, heads, learning, walkthrough
 
 __all__ = ["Part", "Kind", "Shot", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS",
-           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "narration_read_by",
+           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "fresh_start",
+           "replay_from", "narration_read_by",
            "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
@@ -244,35 +245,65 @@ class Shot:
     """A stretch of the explainer rendered, cached and timed as one manim section.
 
     Every section is one shot but those in ALSO_PLAYS_BEATS_OF (`alignment`, 42 % of the
-    explainer): its own caption is one shot, then each phrase is a shot of its own (phrase: its
-    index). So a phrase's edit redraws that phrase's shot, not the whole section, and two
-    processes can share the section out. The bundle joins a section's shots back into one
+    explainer): its own caption is one shot, then each beat of each phrase is a shot of its own
+    (phrase: its index; beats: the walkthrough beat it plays). So an edit of one phrase redraws
+    that phrase's shots, an edit of one beat's caption that beat's, and two processes can cut
+    the section between any two beats. The bundle joins a section's shots back into one
     section clip, so what a viewer or a page sees is unchanged (attnvid/publish/bundle.py)."""
 
     name: str                       # the manim section's name
     section: str                    # the explainer section it belongs to
     phrase: Optional[int] = None    # the phrase it plays alone, if any
+    beats: tuple[str, ...] = ()     # a phrase's shot: the walkthrough beats it plays (phrase_beats)
+
+    @property
+    def fresh(self) -> bool:
+        """It starts by clearing the stage, so it depends only on the last picture of the shot
+        before it: every section's shot, and a phrase's first (its title). A phrase's later
+        beats go on from the picture the beat before left."""
+        return self.phrase is None or self.beats[:1] == ("title",)
 
 
 def explainer_shots(sections: tuple[str, ...], phrase_count: int) -> tuple[Shot, ...]:
-    """The shots of an explainer with these sections and phrases, in order."""
+    """The shots of an explainer with these sections and phrases, in order: a phrase's title
+    shot keeps the phrase's name ("alignment phrase 2"), its later beats add theirs
+    ("alignment phrase 2: scores")."""
     shots = []
     for name in sections:
         shots.append(Shot(name, name))
         if name in ALSO_PLAYS_BEATS_OF:
-            shots += [Shot(f"{name} phrase {k + 1}", name, k) for k in range(phrase_count)]
+            for k in range(phrase_count):
+                shots += [Shot(f"{name} phrase {k + 1}" + ("" if beat == "title" else f": {beat}"), name, k, (beat,))
+                          for beat in phrase_beats(k == 0)]
     return tuple(shots)
+
+
+def fresh_start(shots: tuple[Shot, ...], index: int) -> int:
+    """The fresh shot (it clears the stage) that shot `index` goes on from: itself if fresh."""
+    while index > 0 and not shots[index].fresh:
+        index -= 1
+    return index
+
+
+def replay_from(shots: tuple[Shot, ...], first_drawn: int) -> int:
+    """The first shot a process that draws shots from `first_drawn` on must play (the ones
+    before it are not played at all; those from it to `first_drawn` are played without
+    frames). A fresh shot fades out the last picture of the shot before, which goes on from
+    its own fresh start; a phrase's later beat goes on from its phrase's title."""
+    if first_drawn <= 0:
+        return 0
+    return fresh_start(shots, first_drawn - 1 if shots[first_drawn].fresh else first_drawn)
 
 
 def narration_read_by(shot: Shot) -> tuple[str, ...]:
     """The `narration:` keys whose text an explainer shot can show or speak: a section's own
-    name and the beats it plays, or a phrase's walkthrough beats (the section cache keys a
+    name and the beats it plays, or a phrase shot's walkthrough beats (the section cache keys a
     shot by these overrides only, so a caption edit redraws the shots that say it, not the
     whole video)."""
     if shot.phrase is not None:      # a later phrase says its beats' `again` captions, not the overrides
         first = shot.phrase == 0
         kind = ALSO_PLAYS_BEATS_OF[shot.section]
-        return tuple(name for name in phrase_beats(first) if first or kind[name].again is None)
+        return tuple(name for name in shot.beats if first or kind[name].again is None)
     kind = PLAYS_BEATS_OF.get(shot.section)
     return (shot.section,) + (kind.names if kind is not None else ())
 

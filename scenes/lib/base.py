@@ -116,12 +116,11 @@ class NarratedScene(StillBackground):
         self._write_timeline()
         super().next_section(name, section_type, skip_animations)
 
-    def must_play(self, index: int) -> bool:
-        """For scenes whose sections each clear the stage first (the explainer): section `index`
-        has to run at all only if it is drawn or comes right before the first drawn one (its
-        last picture and caption are what the next section fades out). Earlier ones are not
-        even played, so a process rendering the end of the explainer does not rebuild its start."""
-        return not self._render_only or index >= min(self._render_only) - 1
+    def first_drawn(self) -> int:
+        """The first section this process draws (0 when it draws all, or none: `attnvid say`
+        plays the whole scene without frames). A scene whose sections clear the stage (the
+        explainer) need not play what comes long before it (registry.replay_from)."""
+        return min(self._render_only) if self._render_only else 0
 
     def tear_down(self):
         super().tear_down()

@@ -9,6 +9,8 @@ pieces as those scenes; the numbers come from attnvid.story.
 from __future__ import annotations
 
 import functools
+import itertools
+from typing import Callable
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, DashedLine, Indicate, SurroundingRectangle, Create, LaggedStart, Line, MathTex,
@@ -16,7 +18,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arc, Circle, DashedLine, Indicate, Sur
 
 from attnmath import format_number, format_vector, format_weights
 from attnvid.script import Script
-from attnvid.story import EXPLAINER, explainer_shots
+from attnvid.story import EXPLAINER, explainer_shots, replay_from
 from attnvid.story import explainer as data
 from attnvid.story import walkthrough as walk
 from attnvid.story.heads import HeadsData
@@ -40,17 +42,36 @@ SECTIONS = Drawings(EXPLAINER)
 
 
 def play_explainer(scene: NarratedScene, script: Script, traces) -> None:
-    """One manim section per shot (the registry's explainer_shots: a section, or one phrase of
-    `alignment`). Each shot starts by clearing the stage, so it depends only on the one before
-    it: a process drawing later shots skips the earlier ones outright (scene.must_play)."""
-    for index, shot in enumerate(explainer_shots(script.sections, len(traces))):
+    """One manim section per shot (the registry's explainer_shots: a section, or one beat of a
+    phrase of `alignment`). A section's shot and a phrase's first clear the stage, so a process
+    drawing later shots does not even play the earlier ones (registry.replay_from); a phrase's
+    beats are played together, each opening its own shot."""
+    shots = explainer_shots(script.sections, len(traces))
+    start = replay_from(shots, scene.first_drawn())
+    index = 0
+    while index < len(shots):
+        shot = shots[index]
         scene.next_section(shot.name)
-        if not scene.must_play(index):
-            continue
         if shot.phrase is None:
-            SECTIONS[shot.section](scene, script, traces)
+            if index >= start:
+                SECTIONS[shot.section](scene, script, traces)
+            index += 1
+            continue
+        beats = list(itertools.takewhile(lambda s: not s.fresh, shots[index + 1:]))
+        if index >= start:
+            later = iter(beats)
+
+            def open_beat(name: str) -> None:
+                following = next(later)
+                assert following.beats == (name,), (following, name)
+                scene.next_section(following.name)
+            EACH_PHRASE[shot.section](scene, script, traces[shot.phrase], first=shot.phrase == 0,
+                                      open_beat=open_beat)
+            assert next(later, None) is None, "a phrase's shots and the beats it played differ"
         else:
-            EACH_PHRASE[shot.section](scene, script, traces[shot.phrase], first=shot.phrase == 0)
+            for following in beats:
+                scene.next_section(following.name)
+        index += 1 + len(beats)
 
 
 def captioned(name: str):
@@ -443,11 +464,12 @@ def alignment(scene: NarratedScene, script: Script, traces) -> None:
                                    lag_ratio=0.8), run_time=scene.t(run_time))
 
 
-def alignment_phrase(scene: NarratedScene, script: Script, trace, first: bool) -> None:
-    """One phrase through the five steps (its own shot): the first in full, a later one saying
-    only what is new."""
+def alignment_phrase(scene: NarratedScene, script: Script, trace, first: bool,
+                     open_beat: Callable[[str], None]) -> None:
+    """One phrase through the five steps (a shot each beat, opened by `open_beat`): the first
+    in full, a later one saying only what is new."""
     clear_stage(scene)
-    play_alignment(scene, script, trace, first=first)
+    play_alignment(scene, script, trace, first=first, open_beat=open_beat)
 
 
 # the sections whose phrases are shots of their own (registry.ALSO_PLAYS_BEATS_OF): each

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from attnmath import PhraseTrace
 from attnvid.problems import ScriptError
@@ -48,12 +49,14 @@ def play_walkthrough(scene: NarratedScene, script: Script, trace: PhraseTrace) -
     return w
 
 
-def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, first: bool = True) -> Walk:
+def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, first: bool = True,
+                   open_beat: Callable[[str], None] = lambda name: None) -> Walk:
     """Steps 1-5 for one phrase, inside the current section, then its takeaway: the
     walkthrough's beats from the projections on, after a quick set-up of the phrase's chips
     and positioned vectors. A later phrase (first=False) says only what is new: its search and
     offer vectors come without the plane's transformation and without a caption of their own,
-    and its beats take their shorter `again` captions, so no sentence is said twice."""
+    and its beats take their shorter `again` captions, so no sentence is said twice. Each beat
+    after the title is a shot of the explainer's own: `open_beat(name)` opens it."""
     w = Walk(scene, trace, script.model)
     # the positions beat, which says which positions share a vector, is not played here: the
     # phrase's opening caption says it instead
@@ -74,6 +77,7 @@ def play_alignment(scene: NarratedScene, script: Script, trace: PhraseTrace, fir
             BEATS["projections"](w, quick=True)
     for name in phrase_beats(first)[1:]:         # the beats after the title, as the registry lists them
         part = WALKTHROUGH[name]
+        open_beat(name)
         with scene.beat(name, part.text(trace, script.narration, again=not first), section=False,
                         labels=w.rest_labels):
             track(w, part.step)
