@@ -4,13 +4,15 @@ section clip, its captions and the manifest's sections are what one clip would h
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from attnvid.publish.bundle import Bundle
 from attnvid.publish.plan import Video, plan_video, split_video
 from attnvid.publish.records import Manifest
 from attnvid.publish.worker import Clip
 from attnvid.story import EXPLAINER, explainer_shots, replay_from
 from attnvid.story.registry import phrase_beats
-from conftest import SCRIPTS
+from conftest import SCRIPTS, VOICE_INSTALLED
 from render_support import MANIFEST_KEYS, SHOTS_KEYS
 
 
@@ -124,3 +126,32 @@ def test_a_bundle_whose_sections_are_one_clip_each_lists_no_shots(tmp_path):
     assert [s.name for s in m.sections] == ["title", "embeddings"] and m.shots == ()
     assert "shots" not in m.as_json()
 
+
+@pytest.mark.parametrize("voiced", [False, pytest.param(True, marks=pytest.mark.skipif(
+    not VOICE_INSTALLED, reason="the voice extra is not installed"))])
+def test_a_bundle_written_by_two_ffmpeg_processes_at_once_is_the_one_written_by_one(tmp_path, voiced):
+    """With --jobs 2 and one video, the video's two processes are idle once its frames are
+    drawn, so the bundle encodes the master's narration and the sections' side by side: every
+    file and the manifest come out byte for byte as when written one after another."""
+    from attnvid.narration.synthesis import find_voice
+    shots = explainer_shots(("dot_product", "alignment", "names"), 1)
+    shots = shots[:4] + shots[-1:]
+    video = Video(tmp_path / "v.yaml", "v", "V", SCRIPTS / "explainer.py", "Explainer",
+                  tuple(s.name for s in shots), independent_sections=True, shots=shots)
+    lengths = [1.0, 0.4, 0.6, 0.8, 0.6]
+    clips = [Clip(i, s.name, clip_of(tmp_path / f"{i}.mp4", n, c), ((0.1, n - 0.1, f"cue {i}"),),
+                  ((s.name, 0.0, n),), ((0.05, n - 0.1, f"cue {i}", "Yes."),) if voiced else ())
+             for i, (s, n, c) in enumerate(zip(shots, lengths, ("red", "green", "blue", "white", "black")))]
+    written = {}
+    for workers in (1, 2):
+        folder = tmp_path / f"bundle{workers}"
+        folder.mkdir()
+        m = Bundle(video, folder, formats=("mp4",), voice=find_voice("joe") if voiced else None,
+                   workers=workers).write_media(clips)
+        written[workers] = (m, {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()})
+    assert written[1][0] == written[2][0]
+    assert written[1][1].keys() == written[2][1].keys() and len(written[1][1]) == 10   # video, srt, vtt, poster, 3 x 2
+    for name, data in written[1][1].items():
+        assert written[2][1][name] == data, name
+    if voiced:
+        assert written[2][0].voice == "joe"

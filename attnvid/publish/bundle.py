@@ -1,12 +1,15 @@
 """A video's clips become the folder `attnvid render` publishes, one named step at a time.
 
-write_media (ffmpeg work; the renderer holds a process slot for it): join the clips into the
-master video, copy each section's clip (its shots joined, for the explainer's alignment) as a
-faststart section clip with its own .vtt, write the captions
-(.srt, .vtt), the poster and the web formats (webm, gif; for a transparent render an mp4 laid
-on the background). Narrated, one narration track is laid for the whole video first
-(attnvid.narration.track) and every video file but the gif carries it or its section's slice;
-the captions then follow the voice: each cue spans its phrase's speech. write_pages: the presenter page, the file sizes, the page and the manifest.
+write_media (ffmpeg work; the renderer holds a process slot for it, and it runs up to `workers`
+ffmpeg processes at once, the video's share of --jobs, idle once its frames are drawn): join
+the clips into the master video, copy each section's clip (its shots joined, for the
+explainer's alignment) as a faststart section clip with its own .vtt, write the captions (.srt,
+.vtt), the poster and the web formats (webm, gif; for a transparent render an mp4 laid on the
+background). Narrated, one narration track is laid for the whole video first
+(attnvid.narration.track) and every video file but the gif carries it or its section's slice
+(each an AAC encode: the master's and the sections' run side by side); the captions then
+follow the voice: each cue spans its phrase's speech. write_pages: the presenter page, the
+file sizes, the page and the manifest.
 Every step writes into `folder`, a staging folder the renderer renames into place once whole.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tempfile
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -93,8 +97,9 @@ class Bundle:
 
     def __init__(self, video: Video, folder: Path, quality: str = "l", formats: tuple[str, ...] = ("mp4", "webm"),
                  transparent: bool = False, status: Callable[[str, int], None] = lambda text, advance: None,
-                 voice: Voice | None = None):
+                 voice: Voice | None = None, workers: int = 1):
         self.video, self.folder = video, folder
+        self.workers = max(1, workers)               # ffmpeg processes at once (the video's share of --jobs)
         self.quality, self.formats, self.transparent = quality, formats, transparent
         self.status = status
         self.voice = voice                           # None: a silent bundle
@@ -111,19 +116,20 @@ class Bundle:
         v = self.video
         self.status("joining sections", 0)
         master = f"{v.name}.{self.ext}"
-        with tempfile.TemporaryDirectory(prefix="attnvid-narration-") as work:
+        with tempfile.TemporaryDirectory(prefix="attnvid-narration-") as work, \
+                ThreadPoolExecutor(self.workers) as pool:
             media.join([c.path for c in clips], self.path(master))
             self.status("captions and poster", 1)
             info = media.probe(self.path(master))
             duration = info["duration"]
-            lengths = [media.probe(c.path)["duration"] for c in clips]
+            lengths = [probed["duration"] for probed in pool.map(media.probe, [c.path for c in clips])]
+            narrated = None
             if self.voice is not None and any(c.spoken for c in clips):
                 self._track = self.write_narration(clips, lengths, duration, Path(work))
-                silent = self.path(master).with_name(f".silent-{master}")
-                self.path(master).rename(silent)
-                media.with_audio(silent, self._track, self.path(master))
-                silent.unlink()
-            sections, cues, beats = self.write_sections(clips, lengths)
+                narrated = pool.submit(self._narrate_master, master)   # encoded while the sections are
+            sections, cues, beats = self.write_sections(clips, lengths, pool)
+            if narrated is not None:
+                narrated.result()
             cues = [Cue(q.start, min(q.end, duration), q.text) for q in cues]
             files = {**self.write_captions(cues), **self.write_poster(master, beats, duration), self.ext: master}
             self.status("web formats", 1)
@@ -136,6 +142,12 @@ class Bundle:
                         loudness=(self.loudness.integrated, self.loudness.true_peak) if self.loudness else None,
                         shots=tuple((c.name, round(n, 3)) for c, n in zip(clips, lengths))
                         if len(sections) < len(clips) else ())
+
+    def _narrate_master(self, master: str) -> None:
+        silent = self.path(master).with_name(f".silent-{master}")
+        self.path(master).rename(silent)
+        media.with_audio(silent, self._track, self.path(master))
+        silent.unlink()
 
     def _narrated(self, clips: list[Clip]) -> bool:
         return self.voice is not None and any(c.spoken for c in clips)
@@ -150,12 +162,14 @@ class Bundle:
         wav, self.loudness = track.build(self.voice, lines, duration, work)   # the speech is cached
         return wav
 
-    def write_sections(self, clips: list[Clip], lengths: list[float]) -> tuple[list[Section], list[Cue], Beats]:
+    def write_sections(self, clips: list[Clip], lengths: list[float], pool: Executor | None = None) \
+            -> tuple[list[Section], list[Cue], Beats]:
         """Each section's clips (one, or a section's shots: the video's shipped_as) as one
-        section clip; the sections, and the cues and beats moved onto the whole video's clock.
-        Narrated, a cue is its phrase's speech (the voice and the subtitle agree)."""
+        section clip, written by `pool` (each its own ffmpeg; in order without one); the
+        sections, and the cues and beats moved onto the whole video's clock. Narrated, a cue is
+        its phrase's speech (the voice and the subtitle agree)."""
         (self.folder / "sections").mkdir()
-        sections, cues, beats, offset = [], [], [], 0.0
+        writes, cues, beats, offset = [], [], [], 0.0
         for n, (name, members) in enumerate(_grouped(clips, lengths, self.video.shipped_as()), 1):
             section_cues, length = [], 0.0
             for clip, clip_length in members:
@@ -163,9 +177,10 @@ class Bundle:
                 section_cues += [Cue(a, min(b, clip_length), t).shifted(length) for a, b, t in timed]
                 beats += [(b, s + offset + length, e + offset + length) for b, s, e in clip.beats]
                 length += clip_length
-            sections.append(self.write_section(n, name, [c.path for c, _ in members], section_cues, offset, length))
+            writes.append((n, name, [c.path for c, _ in members], section_cues, offset, length))
             cues += [q.shifted(offset) for q in section_cues]
             offset += length
+        sections = list((pool.map if pool is not None else map)(lambda args: self.write_section(*args), writes))
         return sections, cues, beats
 
     def write_section(self, n: int, name: str, paths: list[Path], cues: list[Cue], start: float,

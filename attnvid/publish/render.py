@@ -55,6 +55,7 @@ class _Job:
     cached: dict[int, Clip]
     voice: Voice | None = None
     runs: list[list[int]] = field(default_factory=list)
+    processes: int = 1          # its share of --jobs: render processes, then ffmpeg processes at once
     task: object = None
 
 
@@ -112,6 +113,7 @@ class Renderer:
             missing = [i for i in range(len(j.video.sections)) if i not in j.cached]
             weights = self._weights(j.video)
             j.runs = split_video(j.video, weights, missing, per_video) if missing else []
+            j.processes = per_video
             j.task = self.progress.add_task(j.video.name, total=len(j.video.sections) + self.POST_STEPS,
                                             completed=len(j.cached), status="waiting")
 
@@ -246,7 +248,8 @@ class Renderer:
     def _assemble(self, job: _Job, clips: list[Clip], folder: Path) -> Manifest:
         o = self.o
         bundle = Bundle(job.video, folder, o.quality, o.formats, o.transparent,
-                        status=lambda text, advance: self._status(job, text, advance), voice=job.voice)
+                        status=lambda text, advance: self._status(job, text, advance), voice=job.voice,
+                        workers=job.processes)
         with self.slots:
             manifest = bundle.write_media(clips)
         self._status(job, "pages", advance=1)
