@@ -162,6 +162,8 @@ EDITS = (("one phrase (the third)", "Is your warm black cat", "Is your black war
                                              "point the same way and as they grow longer.\"\n"),
          ("one caption of a phrase walked through (softmax's)", "",
           "\nnarration:\n  softmax: \"Softmax turns the scores into weights that add up to 1.\"\n"),
+         ("the caption every phrase says (the takeaway's)", "",
+          "\nnarration:\n  takeaway: \"So the weights, not the words, decide what the last word hears.\"\n"),
          ("the pace", "", "\npace: 1.1\n"))
 
 
