@@ -69,30 +69,33 @@ def test_a_model_file_or_a_3d_model_cannot_become_a_video(write):
         plan_video(path)
 
 
-def _slowest(weights, runs, skip, independent):
-    def replayed(a):
-        return (weights[a - 1] if a else 0) if independent else sum(weights[:a])
-    return max(skip * replayed(r.start) + sum(weights[r.start:r.stop]) for r in runs)
+def _slowest(weights, runs, skip, replayed):
+    return max(skip * replayed[r.start] + sum(weights[r.start:r.stop]) for r in runs)
 
 
-@given(st.lists(st.floats(0.1, 10), min_size=1, max_size=7), st.integers(1, 4), st.floats(0, 1), st.booleans())
-def test_split_covers_every_section_once_in_order_and_is_optimal(weights, parts, skip, independent):
-    runs = split(weights, parts, skip, independent)
+@given(st.lists(st.tuples(st.floats(0.1, 10), st.floats(0, 20)), min_size=1, max_size=7), st.integers(1, 4),
+       st.floats(0, 1), st.booleans())
+def test_split_covers_every_section_once_in_order_and_is_optimal(sections, parts, skip, by_default):
+    weights = [w for w, _ in sections]
+    # what a run starting at each section replays: by default everything before it, or any cost
+    replayed = [sum(weights[:a]) for a in range(len(weights))] if by_default else [r for _, r in sections]
+    runs = split(weights, parts, skip) if by_default else split(weights, parts, skip, replayed)
     assert 1 <= len(runs) <= parts
     assert [i for r in runs for i in r] == list(range(len(weights)))
     assert all(len(r) > 0 for r in runs)
     # no other way of cutting does better (brute force over every set of cut points)
     import itertools
     n = len(weights)
-    best = min(_slowest(weights, [range(a, b) for a, b in zip((0, *cuts), (*cuts, n))], skip, independent)
+    best = min(_slowest(weights, [range(a, b) for a, b in zip((0, *cuts), (*cuts, n))], skip, replayed)
                for k in range(0, min(parts, n)) for cuts in itertools.combinations(range(1, n), k))
-    assert _slowest(weights, runs, skip, independent) <= best + 1e-9
+    assert _slowest(weights, runs, skip, replayed) <= best + 1e-9
 
 
 def test_later_runs_are_shorter_because_they_replay_what_came_before():
     first, second = split([1.0] * 8, 2)
     assert len(first) > len(second)
-    first, second = split([1.0] * 8, 2, independent=True)    # only the section before is replayed
+    # when each start replays only the section before it, the halves are even
+    first, second = split([1.0] * 8, 2, replayed=[0.0] + [1.0] * 7)
     assert len(first) == len(second) == 4
 
 

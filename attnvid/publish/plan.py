@@ -33,8 +33,8 @@ class Video:
     scene_class: str
     sections: tuple[str, ...]         # manim's sections, in order: each rendered, cached and timed as one clip
     captions_on_screen: bool = True   # burned into the frames: the player's own captions start off
-    # each section clears the stage first, so a process drawing sections a.. replays only a-1
-    # (the explainer); otherwise it replays every section before a (a walkthrough's beats build up)
+    # the explainer's sections each clear the stage (what a process replays before one is the
+    # shots' business, replay_from); a walkthrough's beats build up, so each depends on all before
     independent_sections: bool = False
     script: Script | None = field(default=None, compare=False, repr=False)   # as loaded and checked
     # the explainer's: what each of `sections` draws (registry.explainer_shots); a walkthrough's
@@ -50,9 +50,7 @@ class Video:
         """The first section a process drawing sections from `index` on must play (without
         frames up to `index`): a walkthrough's first (its beats build up), the explainer's last
         shot that clears the stage before the picture `index` starts from."""
-        if self.shots:
-            return replay_from(self.shots, index)
-        return index - 1 if self.independent_sections and index else 0
+        return replay_from(self.shots, index) if self.shots else 0
 
 
 def _scene_file(module: str) -> Path:
@@ -79,20 +77,20 @@ def plan_video(path) -> Video:
                  script=script, shots=shots)
 
 
-def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST, independent: bool = False,
+def split(weights: list[float], parts: int, skip_cost: float = SKIP_COST,
           replayed: list[float] | None = None) -> list[range]:
     """Cut sections (with estimated render costs `weights`) into at most `parts` contiguous
     runs minimising the slowest process, where a run starting at section a also pays
     skip_cost x replayed[a], the cost of what it must play before a: by default every section
-    before a (of section a-1 alone when sections are independent). Exact (dynamic programming
-    over cut points)."""
+    before a (a walkthrough's beats build up; split_video passes the explainer's). Exact
+    (dynamic programming over cut points)."""
     n = len(weights)
     parts = max(1, min(parts, n))
     prefix = [0.0]
     for w in weights:
         prefix.append(prefix[-1] + w)
     if replayed is None:
-        replayed = [(weights[a - 1] if a else 0.0) if independent else prefix[a] for a in range(n)]
+        replayed = prefix[:n]
 
     def cost(a, b):
         return skip_cost * replayed[a] + prefix[b] - prefix[a]

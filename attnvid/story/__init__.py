@@ -8,10 +8,10 @@
 - heads.py: two heads side by side, their joined output, and what more heads cannot do.
 """
 from .registry import (CRAMPED, EXPLAINER, KINDS, LEARNING, TWO_HEADS, WALKTHROUGH, Kind, Part, Shot,
-                       explainer_shots, fill, fresh_start, gif_beats,
+                       explainer_shots, fill, gif_beats,
                        narration_keys, narration_part, narration_read_by, placeholders_in, poster_beat,
                        replay_from)
 
 __all__ = ["CRAMPED", "EXPLAINER", "KINDS", "LEARNING", "TWO_HEADS", "WALKTHROUGH", "Kind", "Part", "Shot",
-           "explainer_shots", "fill", "fresh_start", "gif_beats",
+           "explainer_shots", "fill", "gif_beats",
            "narration_keys", "narration_part", "narration_read_by", "placeholders_in", "poster_beat", "replay_from"]

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Mapping, Optional
 from . import explainer, heads, learning, walkthrough
 
 __all__ = ["Part", "Kind", "Shot", "WALKTHROUGH", "LEARNING", "CRAMPED", "TWO_HEADS", "EXPLAINER", "KINDS",
-           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots", "fresh_start",
+           "PLAYS_BEATS_OF", "ALSO_PLAYS_BEATS_OF", "phrase_beats", "explainer_shots",
            "replay_from", "narration_read_by",
            "narration_keys", "narration_part", "poster_beat", "gif_beats", "placeholders_in", "fill"]
 
@@ -278,7 +278,7 @@ def explainer_shots(sections: tuple[str, ...], phrase_count: int) -> tuple[Shot,
     return tuple(shots)
 
 
-def fresh_start(shots: tuple[Shot, ...], index: int) -> int:
+def _fresh_start(shots: tuple[Shot, ...], index: int) -> int:
     """The fresh shot (it clears the stage) that shot `index` goes on from: itself if fresh."""
     while index > 0 and not shots[index].fresh:
         index -= 1
@@ -292,7 +292,7 @@ def replay_from(shots: tuple[Shot, ...], first_drawn: int) -> int:
     its own fresh start; a phrase's later beat goes on from its phrase's title."""
     if first_drawn <= 0:
         return 0
-    return fresh_start(shots, first_drawn - 1 if shots[first_drawn].fresh else first_drawn)
+    return _fresh_start(shots, first_drawn - 1 if shots[first_drawn].fresh else first_drawn)
 
 
 def narration_read_by(shot: Shot) -> tuple[str, ...]:
