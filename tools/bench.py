@@ -11,7 +11,7 @@ It also times the edit-to-preview loop: render the explainer with the section ca
 phrase, render again, then change one caption and render again (and, from the keys alone, the
 share of the explainer a phrase, a caption or the pace edit draws again); and the narration:
 `attnvid say` on the explainer with an empty speech cache (every line synthesised by Piper)
-and again with it full. `attnvid render` narrates with the default voice, from the speech
+and again with it full, in wall and CPU time, and first with nothing kept at all. `attnvid render` narrates with the default voice, from the speech
 cache the earlier runs filled. Writes bench-out/bench.json and
 bench-out/bench.md and prints the table.
 
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,13 +45,20 @@ QUALITY_NAMES = {"l": "-ql (480p15)", "p": "publishing (1080p30)"}
 
 def timed(cmd, env=None) -> tuple[float, int]:
     """(wall seconds, peak RSS in MiB) of one child process."""
+    wall, rss, _ = timed_cpu(cmd, env)
+    return wall, rss
+
+
+def timed_cpu(cmd, env=None) -> tuple[float, int, float]:
+    """(wall seconds, peak RSS in MiB, CPU seconds) of one child process; the CPU time (user +
+    system) counts the processes it started and waited for too (Linux's wait4)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"failed ({status}): {' '.join(map(str, cmd))}\n{proc.stderr.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def probe(video: Path) -> tuple[float, int]:
@@ -192,14 +200,22 @@ def redrawn_shares(manifest: Path) -> dict[str, float]:
 
 
 def narration() -> dict:
-    """`attnvid say scripts/explainer.yaml`: cold (an empty speech cache), then cached."""
+    """`attnvid say scripts/explainer.yaml` three times in one empty cache folder: a first run
+    (outlines, fits and speech all made), then with only the speech cache emptied (every line
+    synthesised by Piper, the rest kept), then with everything kept. What synthesis costs is the
+    CPU time of the second less the third: the rest (playing the scene without drawing, laying
+    and normalising the track) is the same in both."""
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         cmd = [str(BIN / "attnvid"), "say", "scripts/explainer.yaml", "--out", str(Path(tmp) / "explainer.wav")]
-        cold, cold_rss = timed(cmd, env)
-        cached, _ = timed(cmd, env)
+        first = timed_cpu(cmd, env)
+        shutil.rmtree(Path(env["XDG_CACHE_HOME"], "attnvid", "speech"))    # kept.cache_home() / "speech"
+        speech_cold = timed_cpu(cmd, env)
+        cached = timed_cpu(cmd, env)
         seconds = probe_audio(Path(tmp) / "explainer.wav")
-    return {"cold": cold, "cached": cached, "peak_mib": cold_rss, "narration_seconds": seconds}
+    return {"cold": speech_cold[0], "cached": cached[0], "peak_mib": speech_cold[1], "narration_seconds": seconds,
+            "first_run": first[0], "cpu": {"first_run": first[2], "cold": speech_cold[2], "cached": cached[2]},
+            "synthesis_cpu": speech_cold[2] - cached[2]}
 
 
 def probe_audio(path: Path) -> float:
@@ -226,9 +242,13 @@ def table(results, edit, said=None) -> str:
         lines += ["", redrawn_table(edit["redrawn_share"])]
     if said is not None:
         lines.append("")
+        cpu = said["cpu"]
         lines.append(f"Narration of the explainer ({said['narration_seconds']:.0f} s of speech), `attnvid say`: "
-                     f"{said['cold']:.1f} s with an empty speech cache, {said['cached']:.1f} s with it full "
-                     f"(peak {said['peak_mib']} MiB).")
+                     f"{said['cold']:.1f} s ({cpu['cold']:.1f} CPU-s) with an empty speech cache, "
+                     f"{said['cached']:.1f} s ({cpu['cached']:.1f} CPU-s) with it full, "
+                     f"{said['first_run']:.1f} s ({cpu['first_run']:.1f} CPU-s) with nothing kept "
+                     f"(the fits and outlines made too; peak {said['peak_mib']} MiB): synthesis, the difference "
+                     f"of the first two, {said['synthesis_cpu']:.1f} CPU-s.")
     return "\n".join(lines)
 
 
