@@ -44,7 +44,10 @@ def run(argv: list[str], env: dict | None = None, cwd=None,
         while proc.poll() is None:
             if poll:
                 poll()
-            time.sleep(POLL_EVERY)
+            try:    # back as soon as it ends: a bundle runs dozens of short ffmpeg steps in a row
+                proc.wait(POLL_EVERY)
+            except subprocess.TimeoutExpired:
+                pass
         for r in readers:
             r.join()
         if _stopping.is_set():
