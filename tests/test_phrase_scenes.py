@@ -97,6 +97,14 @@ def test_every_shipped_script_builds_and_shows_only_trace_numbers(stem, tmp_path
     from attnvid.story.length import estimated_seconds
     estimate = estimated_seconds(script.sections, 1, script.narration, script.pace)
     assert 0.8 * scene.time < estimate < 1.2 * scene.time, (estimate, scene.time)
+    # a first `attnvid render --jobs 2` shares the beats out by their estimates: it cuts where
+    # the beats' real lengths would (what a second render, timed by the first, cuts by)
+    from attnvid.publish.plan import split
+    from attnvid.story.length import estimated_beat_seconds
+    beats = estimated_beat_seconds(script.narration)
+    assert sum(beats) == pytest.approx(estimate / script.pace)
+    played = [end - start for _, start, end in scene.beats_played]
+    assert split(beats, 2) == split(played, 2), (beats, played)
     # the focus's row times W_search, written out one coordinate a line, each line its row, a
     # column of the matrix as shown, and the search vector's coordinate (redone by hand above)
     lines = row_times_matrix_lines(scene, "projections")

@@ -19,7 +19,8 @@ from typing import Callable
 
 from ..narration.synthesis import Voice, VoiceMissing, find_voice
 from ..problems import ScriptError
-from ..story.length import estimated_shot_seconds
+from ..story import WALKTHROUGH
+from ..story.length import estimated_beat_seconds, estimated_shot_seconds
 from . import guard, media, pages, process
 from .bundle import Bundle
 from .cache import SectionCache, code_version, section_keys, voice_key
@@ -171,7 +172,7 @@ class Renderer:
         """Section (shot) durations from the last bundle of this video, when it had the same
         ones (a good guess of their render cost); otherwise, for the explainer, the durations
         its captions' reading time estimates (a phrase walked through is 5 to 20 times a short
-        section), and for a walkthrough's beats all equal."""
+        section), and a walkthrough's beats likewise."""
         last = Manifest.read(self.o.out / v.name / "manifest.json")
         if last is not None:
             durations = last.shots or tuple((s.name, s.duration) for s in last.sections)
@@ -179,6 +180,8 @@ class Renderer:
                 return [max(0.1, d) for _, d in durations]
         if v.shots and v.script is not None:
             return estimated_shot_seconds(v.shots, v.script.narration)
+        if v.script is not None and v.sections == WALKTHROUGH.names:
+            return estimated_beat_seconds(v.script.narration)
         return [1.0] * len(v.sections)
 
     # -- one video ----------------------------------------------------------------------
