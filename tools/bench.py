@@ -10,10 +10,10 @@ It reports wall time, video seconds, wall time / running time, wall time / floor
 It also times the edit-to-preview loop: render the explainer with the section cache, change one
 phrase, render again, then change one caption and render again (and, from the keys alone, the
 share of the explainer a phrase, a caption or the pace edit draws again); and the narration:
-`attnvid say` on the explainer with an empty speech cache (every line synthesised by Piper)
-and again with it full, in wall and CPU time, and first with nothing kept at all. `attnvid render` narrates with the default voice, from the speech
-cache the earlier runs filled. Writes bench-out/bench.json and
-bench-out/bench.md and prints the table.
+`attnvid say` on the explainer, in wall and CPU time: with nothing kept at all, with only the
+speech cache empty (every line synthesised by Piper) and with everything kept. `attnvid render`
+narrates with the default voice, from the speech cache the earlier runs filled. Writes
+bench-out/bench.json and bench-out/bench.md and prints the table.
 
     python tools/bench.py [--runs 3] [--runs-hq 1] [--quick] [--only attnvid] [--case Explainer] [--out bench-out]
     python tools/bench.py --redrawn BUNDLE/manifest.json     # the edit shares alone, no render
