@@ -43,13 +43,7 @@ JOBS = os.cpu_count() or 1
 QUALITY_NAMES = {"l": "-ql (480p15)", "p": "publishing (1080p30)"}
 
 
-def timed(cmd, env=None) -> tuple[float, int]:
-    """(wall seconds, peak RSS in MiB) of one child process."""
-    wall, rss, _ = timed_cpu(cmd, env)
-    return wall, rss
-
-
-def timed_cpu(cmd, env=None) -> tuple[float, int, float]:
+def timed(cmd, env=None) -> tuple[float, int, float]:
     """(wall seconds, peak RSS in MiB, CPU seconds) of one child process; the CPU time (user +
     system) counts the processes it started and waited for too (Linux's wait4)."""
     start = time.perf_counter()
@@ -72,7 +66,7 @@ def probe(video: Path) -> tuple[float, int]:
 def render(scene_file, scene, quality, media, env=None):
     cmd = [str(BIN / "manim"), *QUALITY_FLAGS[quality], "--disable_caching", "--progress_bar", "none",
            "--media_dir", str(media), scene_file, scene]
-    wall, rss = timed(cmd, env)
+    wall, rss, _ = timed(cmd, env)
     (video,) = [v for v in Path(media, "videos").rglob(f"{scene}.mp4") if "partial" not in str(v)]
     return wall, rss, video
 
@@ -81,7 +75,7 @@ def pipeline(script, quality, out, env=None, cache=False):
     """attnvid render: the mp4 only (what a preview needs), JOBS processes."""
     cmd = [str(BIN / "attnvid"), "render", script, "--quality", quality, "--formats", "mp4",
            "--out", str(out), "--jobs", str(JOBS), *([] if cache else ["--no-cache"])]
-    wall, rss = timed(cmd, env)
+    wall, rss, _ = timed(cmd, env)
     (video,) = [v for v in Path(out).glob("*/*.mp4")]
     return wall, rss, video
 
@@ -89,7 +83,7 @@ def pipeline(script, quality, out, env=None, cache=False):
 def floor(video: Path) -> float:
     """ffmpeg alone: decode the rendered frames and encode them again as manim does (H.264, yuv420p)."""
     with tempfile.TemporaryDirectory() as tmp:
-        wall, _ = timed(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-c:v", "libx264",
+        wall, _, _ = timed(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-c:v", "libx264",
                          "-pix_fmt", "yuv420p", "-an", str(Path(tmp) / "floor.mp4")])
     return wall
 
@@ -208,10 +202,10 @@ def narration() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")}
         cmd = [str(BIN / "attnvid"), "say", "scripts/explainer.yaml", "--out", str(Path(tmp) / "explainer.wav")]
-        first = timed_cpu(cmd, env)
+        first = timed(cmd, env)
         shutil.rmtree(Path(env["XDG_CACHE_HOME"], "attnvid", "speech"))    # kept.cache_home() / "speech"
-        speech_cold = timed_cpu(cmd, env)
-        cached = timed_cpu(cmd, env)
+        speech_cold = timed(cmd, env)
+        cached = timed(cmd, env)
         seconds = probe_audio(Path(tmp) / "explainer.wav")
     return {"cold": speech_cold[0], "cached": cached[0], "peak_mib": speech_cold[1], "narration_seconds": seconds,
             "first_run": first[0], "cpu": {"first_run": first[2], "cold": speech_cold[2], "cached": cached[2]},
